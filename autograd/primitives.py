@@ -1,0 +1,236 @@
+"""The primitive table: every operation the engine knows, forward rule and local derivatives
+side by side.
+
+Each row is one ``Primitive``:
+
+* ``forward(m, *args)`` computes the output from the parents' values;
+* ``vjp(m, g, out, *args)`` returns one gradient per parent, given the upstream gradient
+  ``g``, the node's own output ``out`` and its parents' values ``args`` (the chain rule:
+  upstream gradient times local derivative).
+
+``m`` is a *math backend*: ``FLOAT`` (Python floats, with domain checks and stable
+formulas), ``VALUE`` (Values, so that a backward pass builds a differentiable graph:
+higher-order derivatives) or ``ARRAY`` (numpy arrays, one entry per sample, for replaying
+a recorded graph over a batch). Operators ``+ - * /`` work on all three, so most rules are
+written with them alone; everything else goes through ``m``. The plain backward, the
+higher-order gradients, the drawing and the compiled replay all read this one table.
+
+Kinks: relu and abs use the subgradient 0 at 0.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+
+@dataclass(frozen=True, eq=False)
+class Primitive:
+    """One row of the table: a name, a symbol for drawings, and the two rules."""
+
+    name: str
+    symbol: str
+    forward: Callable[..., Any]
+    vjp: Callable[..., Any]
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
+
+
+# ---------------------------------------------------------------------------------------
+# Math backends
+# ---------------------------------------------------------------------------------------
+
+
+def _num(x: float) -> str:
+    return repr(float(x))
+
+
+class FloatMath:
+    """Python floats. Out-of-domain input raises ValueError naming the operation."""
+
+    @staticmethod
+    def div(a: float, b: float) -> float:
+        if b == 0.0 or b != b:
+            raise ValueError(f"division of {_num(a)} by {_num(b)} is undefined (Value.__truediv__)")
+        return a / b
+
+    @staticmethod
+    def pow(a: float, b: float) -> float:
+        if a != a or b != b:
+            raise ValueError(f"{_num(a)} ** {_num(b)} is undefined (Value.__pow__)")
+        if a == 0.0 and b < 0.0:
+            raise ValueError(f"0.0 ** {_num(b)} is undefined: zero to a negative power (Value.__pow__)")
+        if a < 0.0 and not float(b).is_integer():
+            raise ValueError(
+                f"{_num(a)} ** {_num(b)} is undefined: a negative base to a non-integer power "
+                "(Value.__pow__)"
+            )
+        try:
+            return a**b
+        except OverflowError:
+            negative = a < 0.0 and float(b) % 2.0 == 1.0
+            return -math.inf if negative else math.inf
+
+    @staticmethod
+    def exp(a: float) -> float:
+        if a != a:
+            raise ValueError("exp of nan is undefined (Value.exp)")
+        try:
+            return math.exp(a)
+        except OverflowError:
+            return math.inf
+
+    @staticmethod
+    def log(a: float) -> float:
+        if not a > 0.0:
+            raise ValueError(f"log of {_num(a)} is undefined: log needs a positive number (Value.log)")
+        return math.log(a)
+
+    @staticmethod
+    def tanh(a: float) -> float:
+        if a != a:
+            raise ValueError("tanh of nan is undefined (Value.tanh)")
+        return math.tanh(a)
+
+    @staticmethod
+    def sigmoid(a: float) -> float:
+        if a >= 0.0:
+            return 1.0 / (1.0 + math.exp(-a))
+        if a != a:
+            raise ValueError("sigmoid of nan is undefined (Value.sigmoid)")
+        e = math.exp(a)  # a < 0: no overflow
+        return e / (1.0 + e)
+
+    @staticmethod
+    def relu(a: float) -> float:
+        return a if a > 0.0 else 0.0
+
+    @staticmethod
+    def abs(a: float) -> float:
+        return a if a >= 0.0 else -a
+
+    @staticmethod
+    def step(a: float) -> float:
+        """Derivative of relu: 1 where a > 0, else 0 (subgradient 0 at the kink)."""
+        return 1.0 if a > 0.0 else 0.0
+
+    @staticmethod
+    def sign(a: float) -> float:
+        """Derivative of abs: the sign of a, 0 at the kink."""
+        return 1.0 if a > 0.0 else (-1.0 if a < 0.0 else 0.0)
+
+    @staticmethod
+    def log_or_zero(a: float) -> float:
+        """d(a ** b)/db = a ** b · ln a needs a > 0; elsewhere the exponent's gradient is 0."""
+        return math.log(a) if a > 0.0 else 0.0
+
+    @staticmethod
+    def sum(args: Any) -> float:
+        return sum(args)
+
+    @staticmethod
+    def dot(ws: Any, xs: Any) -> float:
+        return sum(map(float.__mul__, ws, xs))
+
+
+class ValueMath:
+    """Values: each call records a node, so the backward pass is itself a graph."""
+
+    div = staticmethod(lambda a, b: a / b)
+    pow = staticmethod(lambda a, b: a**b)
+    exp = staticmethod(lambda a: a.exp())
+    log = staticmethod(lambda a: a.log())
+    tanh = staticmethod(lambda a: a.tanh())
+    sigmoid = staticmethod(lambda a: a.sigmoid())
+    relu = staticmethod(lambda a: a.relu())
+    abs = staticmethod(lambda a: a.abs())
+    # Piecewise-constant derivatives are constants: their own derivative is 0.
+    step = staticmethod(lambda a: FloatMath.step(a.data))
+    sign = staticmethod(lambda a: FloatMath.sign(a.data))
+    log_or_zero = staticmethod(lambda a: a.log() if a.data > 0.0 else 0.0)
+
+
+class ArrayMath:
+    """numpy float64 arrays, one entry per sample. Domain errors become nan/inf silently;
+    the caller checks the results."""
+
+    div = staticmethod(np.divide)
+    pow = staticmethod(np.power)
+    exp = staticmethod(np.exp)
+    log = staticmethod(np.log)
+    tanh = staticmethod(np.tanh)
+    relu = staticmethod(lambda a: np.maximum(a, 0.0))
+    abs = staticmethod(np.abs)
+    step = staticmethod(lambda a: (a > 0.0).astype(np.float64))
+    sign = staticmethod(np.sign)
+
+    @staticmethod
+    def sigmoid(a: np.ndarray) -> np.ndarray:
+        e = np.exp(-np.abs(a))  # never overflows
+        return np.where(a >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    @staticmethod
+    def log_or_zero(a: np.ndarray) -> np.ndarray:
+        positive = a > 0.0
+        return np.where(positive, np.log(np.where(positive, a, 1.0)), 0.0)
+
+    @staticmethod
+    def sum(args: Any) -> np.ndarray:
+        return sum(args)
+
+    @staticmethod
+    def dot(ws: Any, xs: Any) -> np.ndarray:
+        return sum(w * x for w, x in zip(ws, xs))
+
+
+FLOAT = FloatMath()
+VALUE = ValueMath()
+ARRAY = ArrayMath()
+
+
+# ---------------------------------------------------------------------------------------
+# The table. Read each row as the lecture's "forward | backward" pair.
+# ---------------------------------------------------------------------------------------
+
+
+def _dot_forward(m: Any, *args: Any) -> Any:
+    # parents are w1..wn, x1..xn and, when the length is odd, a bias last
+    n = len(args) // 2
+    out = m.dot(args[:n], args[n : 2 * n])
+    return out + args[-1] if len(args) % 2 else out
+
+
+def _dot_vjp(m: Any, g: Any, out: Any, *args: Any) -> list[Any]:
+    n = len(args) // 2
+    grads = [g * x for x in args[n : 2 * n]] + [g * w for w in args[:n]]
+    if len(args) % 2:
+        grads.append(g)
+    return grads
+
+
+# fmt: off
+ADD     = Primitive("add",     "+",   lambda m, a, b: a + b,          lambda m, g, out, a, b: (g, g))
+SUB     = Primitive("sub",     "−",   lambda m, a, b: a - b,          lambda m, g, out, a, b: (g, -g))
+NEG     = Primitive("neg",     "−x",  lambda m, a: -a,                lambda m, g, out, a: (-g,))
+MUL     = Primitive("mul",     "×",   lambda m, a, b: a * b,          lambda m, g, out, a, b: (g * b, g * a))
+DIV     = Primitive("div",     "÷",   lambda m, a, b: m.div(a, b),    lambda m, g, out, a, b: (g / b, -g * out / b))
+POW     = Primitive("pow",     "^",   lambda m, a, b: m.pow(a, b),
+                    lambda m, g, out, a, b: (g * b * m.pow(a, b - 1.0), g * out * m.log_or_zero(a)))
+EXP     = Primitive("exp",     "exp", lambda m, a: m.exp(a),          lambda m, g, out, a: (g * out,))
+LOG     = Primitive("log",     "ln",  lambda m, a: m.log(a),          lambda m, g, out, a: (g / a,))
+TANH    = Primitive("tanh",    "tanh", lambda m, a: m.tanh(a),        lambda m, g, out, a: (g * (1.0 - out * out),))
+SIGMOID = Primitive("sigmoid", "σ",   lambda m, a: m.sigmoid(a),      lambda m, g, out, a: (g * out * (1.0 - out),))
+RELU    = Primitive("relu",    "relu", lambda m, a: m.relu(a),        lambda m, g, out, a: (g * m.step(a),))
+ABS     = Primitive("abs",     "|x|", lambda m, a: m.abs(a),          lambda m, g, out, a: (g * m.sign(a),))
+SUM     = Primitive("sum",     "Σ",   lambda m, *args: m.sum(args),   lambda m, g, out, *args: [g] * len(args))
+DOT     = Primitive("dot",     "w·x", _dot_forward,                   _dot_vjp)
+# fmt: on
+
+PRIMITIVES: dict[str, Primitive] = {
+    p.name: p for p in (ADD, SUB, NEG, MUL, DIV, POW, EXP, LOG, TANH, SIGMOID, RELU, ABS, SUM, DOT)
+}

@@ -1,0 +1,253 @@
+"""The node of the graph: a ``Value`` holds one number and remembers how it was made.
+
+A Value refers only to its parents (never to itself through a closure), so a graph is a
+plain tree of references that CPython frees by reference counting alone, with no work for
+the cyclic garbage collector. What an operation *does* lives in the primitive table
+(``autograd.primitives``); a Value only records which row made it.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .primitives import (
+    ABS,
+    ADD,
+    DIV,
+    DOT,
+    EXP,
+    FLOAT,
+    LOG,
+    MUL,
+    NEG,
+    POW,
+    RELU,
+    SIGMOID,
+    SUB,
+    SUM,
+    TANH,
+    Primitive,
+)
+
+
+class _GradMode:
+    """Whether operations record their parents (see ``autograd.no_grad``)."""
+
+    enabled = True
+
+
+def _as_float(x: Any, where: str) -> float:
+    """Convert a real number (int, float, bool, numpy scalar) to float; reject the rest."""
+    if isinstance(x, float):
+        f = x
+    elif isinstance(x, (int, numbers.Real, np.bool_)) and not isinstance(x, np.ndarray):
+        f = float(x)
+    else:
+        raise TypeError(f"{where} needs a real number, got {x!r} of type {type(x).__name__}")
+    if f != f:
+        raise ValueError(f"{where} got nan, which is not a number")
+    return f
+
+
+class Value:
+    """A scalar in a computation graph: its ``data``, the ``grad`` of the last backward pass,
+    the ordered ``parents`` it was computed from, the primitive ``op`` that computed it and an
+    optional ``label``.
+
+    ``grad`` of a leaf (a Value made by the user) *accumulates* across ``backward`` calls,
+    as in PyTorch, so calling ``backward`` once per sample of a minibatch sums the per-sample
+    gradients; clear it with ``zero_grad``. An interior node holds the gradient of the most
+    recent pass only.
+    """
+
+    __slots__ = ("data", "grad", "parents", "_prim", "label")
+
+    data: float
+    grad: Any
+    parents: tuple[Value, ...]
+    _prim: Primitive | None
+    label: str
+
+    def __init__(self, data: Any, label: str = "") -> None:
+        self.data = _as_float(data, "Value")
+        self.grad = 0.0
+        self.parents = ()
+        self._prim = None
+        self.label = label
+
+    # -- bookkeeping -------------------------------------------------------------------
+
+    @property
+    def op(self) -> str:
+        """Name of the primitive that made this Value ('' for a leaf)."""
+        prim = self._prim
+        return prim.name if prim is not None else ""
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._prim is None
+
+    def __repr__(self) -> str:
+        parts = [f"data={self.data:.6g}", f"grad={_fmt(self.grad)}"]
+        if self._prim is not None:
+            parts.append(f"op={self.op!r}")
+        if self.label:
+            parts.append(f"label={self.label!r}")
+        return f"Value({', '.join(parts)})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label, cut off from the graph."""
+        return Value(self.data, self.label)
+
+    def backward(self) -> None:
+        """Fill ``.grad`` of every node this Value depends on with d(self)/d(node)."""
+        from .backprop import backward
+
+        backward(self)
+
+    # -- comparisons read the data (they build no graph) -------------------------------
+
+    def __lt__(self, other: Any) -> bool:
+        return self.data < _data(other)
+
+    def __le__(self, other: Any) -> bool:
+        return self.data <= _data(other)
+
+    def __gt__(self, other: Any) -> bool:
+        return self.data > _data(other)
+
+    def __ge__(self, other: Any) -> bool:
+        return self.data >= _data(other)
+
+    # -- arithmetic: each builds one node from a row of the primitive table ------------
+
+    def __add__(self, other: Any) -> Value:
+        other = _lift(other, "+")
+        return _node(ADD.forward(FLOAT, self.data, other.data), (self, other), ADD)
+
+    def __radd__(self, other: Any) -> Value:
+        other = _lift(other, "+")
+        return _node(ADD.forward(FLOAT, other.data, self.data), (other, self), ADD)
+
+    def __sub__(self, other: Any) -> Value:
+        other = _lift(other, "-")
+        return _node(SUB.forward(FLOAT, self.data, other.data), (self, other), SUB)
+
+    def __rsub__(self, other: Any) -> Value:
+        other = _lift(other, "-")
+        return _node(SUB.forward(FLOAT, other.data, self.data), (other, self), SUB)
+
+    def __mul__(self, other: Any) -> Value:
+        other = _lift(other, "*")
+        return _node(MUL.forward(FLOAT, self.data, other.data), (self, other), MUL)
+
+    def __rmul__(self, other: Any) -> Value:
+        other = _lift(other, "*")
+        return _node(MUL.forward(FLOAT, other.data, self.data), (other, self), MUL)
+
+    def __truediv__(self, other: Any) -> Value:
+        other = _lift(other, "/")
+        return _node(DIV.forward(FLOAT, self.data, other.data), (self, other), DIV)
+
+    def __rtruediv__(self, other: Any) -> Value:
+        other = _lift(other, "/")
+        return _node(DIV.forward(FLOAT, other.data, self.data), (other, self), DIV)
+
+    def __pow__(self, other: Any) -> Value:
+        other = _lift(other, "**")
+        return _node(POW.forward(FLOAT, self.data, other.data), (self, other), POW)
+
+    def __rpow__(self, other: Any) -> Value:
+        other = _lift(other, "**")
+        return _node(POW.forward(FLOAT, other.data, self.data), (other, self), POW)
+
+    def __neg__(self) -> Value:
+        return _node(NEG.forward(FLOAT, self.data), (self,), NEG)
+
+    def __pos__(self) -> Value:
+        return self
+
+    def __abs__(self) -> Value:
+        return self.abs()
+
+    def exp(self) -> Value:
+        return _node(EXP.forward(FLOAT, self.data), (self,), EXP)
+
+    def log(self) -> Value:
+        """Natural logarithm."""
+        return _node(LOG.forward(FLOAT, self.data), (self,), LOG)
+
+    def tanh(self) -> Value:
+        return _node(TANH.forward(FLOAT, self.data), (self,), TANH)
+
+    def sigmoid(self) -> Value:
+        return _node(SIGMOID.forward(FLOAT, self.data), (self,), SIGMOID)
+
+    def relu(self) -> Value:
+        """max(0, x); its derivative at 0 is taken as 0."""
+        return _node(RELU.forward(FLOAT, self.data), (self,), RELU)
+
+    def abs(self) -> Value:
+        """|x|; its derivative at 0 is taken as 0."""
+        return _node(ABS.forward(FLOAT, self.data), (self,), ABS)
+
+    @staticmethod
+    def sum(values: Iterable[Any]) -> Value:
+        """Σ values as one node (numbers are lifted to constants)."""
+        parents = tuple(_lift(v, "Value.sum") for v in values)
+        return _node(SUM.forward(FLOAT, *[p.data for p in parents]), parents, SUM)
+
+    @staticmethod
+    def dot(ws: Sequence[Any], xs: Sequence[Any], bias: Any = None) -> Value:
+        """Σ wᵢ·xᵢ (+ bias) as one node: a neuron's pre-activation in a single step."""
+        if len(ws) != len(xs):
+            raise ValueError(
+                f"Value.dot needs as many weights as inputs, got {len(ws)} weights and {len(xs)} inputs"
+            )
+        parents = tuple(_lift(v, "Value.dot") for v in ws) + tuple(_lift(v, "Value.dot") for v in xs)
+        if bias is not None:
+            parents += (_lift(bias, "Value.dot"),)
+        return _node(DOT.forward(FLOAT, *[p.data for p in parents]), parents, DOT)
+
+
+def _node(data: float, parents: tuple[Value, ...], prim: Primitive) -> Value:
+    """Make an interior node without the checks of ``Value.__init__`` (data is a float)."""
+    v = Value.__new__(Value)
+    v.data = data
+    v.grad = 0.0
+    if _GradMode.enabled:
+        v.parents = parents
+        v._prim = prim
+    else:
+        v.parents = ()
+        v._prim = None
+    v.label = ""
+    return v
+
+
+def _lift(x: Any, where: str) -> Value:
+    """A Value as is; a number as a constant leaf; anything else is a TypeError."""
+    if isinstance(x, Value):
+        return x
+    v = Value.__new__(Value)
+    v.data = _as_float(x, f"operand of {where}")
+    v.grad = 0.0
+    v.parents = ()
+    v._prim = None
+    v.label = ""
+    return v
+
+
+def _data(x: Any) -> float:
+    return x.data if isinstance(x, Value) else _as_float(x, "comparison with a Value")
+
+
+def _fmt(g: Any) -> str:
+    return f"{g:.6g}" if isinstance(g, float) else repr(g)
