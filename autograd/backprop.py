@@ -17,11 +17,13 @@ from .primitives import FLOAT, VALUE
 from .value import Value, _GradMode
 
 
-def topological_order(roots: Value | Iterable[Value]) -> list[Value]:
+def topological_order(roots: Value | Iterable[Value], leaves: bool = True) -> list[Value]:
     """Every node the roots depend on, each after all of its parents.
 
     Found with an explicit stack (no recursion: a chain of a million nodes is fine), and
     deterministic: parents are visited in order, so the same graph gives the same list.
+    With ``leaves=False`` only the nodes made by a primitive are listed (all the
+    backward walk needs).
     """
     roots = [roots] if isinstance(roots, Value) else list(roots)
     order: list[Value] = []
@@ -32,15 +34,23 @@ def topological_order(roots: Value | Iterable[Value]) -> list[Value]:
         if node in done:
             stack.pop()
             continue
-        waiting = False
-        for p in reversed(node.parents):
-            if p not in done:
-                stack.append(p)
-                waiting = True
-        if not waiting:  # every parent is placed: place the node
+        waiting = []
+        for p in node.parents:
+            if p in done:
+                continue
+            if p.parents:
+                waiting.append(p)
+            else:  # a leaf has no parents to wait for: place it at once
+                done.add(p)
+                if leaves:
+                    order.append(p)
+        if waiting:
+            stack += reversed(waiting)
+        else:  # every parent is placed: place the node
             done.add(node)
-            order.append(node)
             stack.pop()
+            if leaves or node.parents:
+                order.append(node)
     return order
 
 
@@ -85,10 +95,9 @@ def backward(root: Value) -> None:
     Leaves accumulate (``+=``) across calls, so per-sample backward over a minibatch sums;
     interior nodes hold this pass's gradient.
     """
-    order = topological_order(root)
+    order = topological_order(root, leaves=False)
     for node in order:
-        if node._prim is not None:
-            node.grad = 0.0
+        node.grad = 0.0
     root.grad += 1.0
     with _grad_mode(False):
         _walk(order, create_graph=False)

@@ -211,9 +211,13 @@ class Value:
             raise ValueError(
                 f"Value.dot needs as many weights as inputs, got {len(ws)} weights and {len(xs)} inputs"
             )
-        parents = tuple(_lift(v, "Value.dot") for v in ws) + tuple(_lift(v, "Value.dot") for v in xs)
+        parents = tuple(ws) + tuple(xs)
         if bias is not None:
-            parents += (_lift(bias, "Value.dot"),)
+            parents += (bias,)
+        for v in parents:  # lift numbers only when there are any: this is a neuron's hot path
+            if not isinstance(v, Value):
+                parents = tuple(_lift(v, "Value.dot") for v in parents)
+                break
         return _node(DOT.forward(FLOAT, *[p.data for p in parents]), parents, DOT)
 
 
