@@ -1,0 +1,286 @@
+"""Data sets to train on: toy 2-D problems made with numpy from a seed, the lectures' small
+tables, a CSV loader, shuffled minibatches and a train/test split.
+
+Every function returns numpy arrays: ``X`` float64 of shape (n, d) and ``y`` either integer
+class indices 0..C-1 (classification) or float targets (regression). The generators use
+their own ``numpy.random.Generator``, so the same seed always gives the same data and no
+global random state is touched.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+SeedLike = int | np.random.Generator | None
+
+
+def _rng(seed: SeedLike) -> np.random.Generator:
+    """A Generator from an int seed (or the Generator itself, to continue a stream)."""
+    if isinstance(seed, np.random.Generator):
+        return seed
+    return np.random.default_rng(seed)
+
+
+def _check_count(n: int, at_least: int, where: str) -> None:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < at_least:
+        raise ValueError(f"{where} needs an integer number of samples n >= {at_least}, got {n!r}")
+
+
+def _check_noise(noise: float, where: str) -> None:
+    if not (isinstance(noise, (int, float)) and math.isfinite(noise) and noise >= 0.0):
+        raise ValueError(f"{where} needs a noise level >= 0, got {noise!r}")
+
+
+def _shuffled(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    order = rng.permutation(len(y))
+    return X[order], y[order]
+
+
+# ---------------------------------------------------------------------------------------
+# Toy classification problems
+# ---------------------------------------------------------------------------------------
+
+
+def make_moons(n: int = 100, noise: float = 0.1, seed: SeedLike = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Two interleaving half circles: class 0 is the upper moon, class 1 the lower one.
+
+    Points lie evenly along each arc (the first moon gets the extra point when n is odd),
+    then get Gaussian noise of standard deviation ``noise``, and the samples are shuffled.
+    Not linearly separable: the classic first problem for an MLP.
+    """
+    _check_count(n, 2, "make_moons")
+    _check_noise(noise, "make_moons")
+    rng = _rng(seed)
+    n_upper = n - n // 2
+    n_lower = n // 2
+    a = np.linspace(0.0, math.pi, n_upper)
+    b = np.linspace(0.0, math.pi, n_lower)
+    upper = np.column_stack([np.cos(a), np.sin(a)])
+    lower = np.column_stack([1.0 - np.cos(b), 0.5 - np.sin(b)])
+    X = np.vstack([upper, lower]) + rng.normal(0.0, noise, size=(n, 2))
+    y = np.concatenate([np.zeros(n_upper, dtype=np.int64), np.ones(n_lower, dtype=np.int64)])
+    return _shuffled(X, y, rng)
+
+
+def make_blobs(
+    n: int = 100, centers: int = 3, std: float = 0.6, dim: int = 2, seed: SeedLike = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Gaussian clusters, one per class, ``n`` points shared out as evenly as possible.
+
+    The ``centers`` cluster centres sit evenly on a circle of radius 3 in the first two
+    coordinates (0 in the others), so the classes are separable for small ``std``.
+    """
+    _check_count(n, 1, "make_blobs")
+    if isinstance(centers, bool) or not isinstance(centers, (int, np.integer)) or centers < 1:
+        raise ValueError(f"make_blobs needs an integer number of centers >= 1, got {centers!r}")
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 2:
+        raise ValueError(f"make_blobs needs dim >= 2, got {dim!r}")
+    _check_noise(std, "make_blobs")
+    rng = _rng(seed)
+    angles = 2.0 * math.pi * np.arange(centers) / centers
+    middle = np.zeros((centers, dim))
+    middle[:, 0] = 3.0 * np.cos(angles)
+    middle[:, 1] = 3.0 * np.sin(angles)
+    y = np.arange(n, dtype=np.int64) % centers
+    X = middle[y] + rng.normal(0.0, std, size=(n, dim))
+    return _shuffled(X, y, rng)
+
+
+def make_spirals(
+    n: int = 100, classes: int = 2, noise: float = 0.1, turns: float = 1.0, seed: SeedLike = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Interleaved spiral arms, one per class, winding out from the origin.
+
+    Along each arm the radius grows from 0 to 1 while the angle turns ``turns`` full circles;
+    arm k starts at angle 2πk/classes. Gaussian noise (``noise``, in radians) jitters the
+    angle. Hard for a linear model, fine for a small MLP.
+    """
+    _check_count(n, 1, "make_spirals")
+    if isinstance(classes, bool) or not isinstance(classes, (int, np.integer)) or classes < 2:
+        raise ValueError(f"make_spirals needs an integer number of classes >= 2, got {classes!r}")
+    _check_noise(noise, "make_spirals")
+    rng = _rng(seed)
+    y = np.arange(n, dtype=np.int64) % classes
+    counts = np.bincount(y, minlength=classes)
+    radius = np.concatenate([np.linspace(0.05, 1.0, c) for c in counts])
+    y = np.concatenate([np.full(c, k, dtype=np.int64) for k, c in enumerate(counts)])
+    angle = 2.0 * math.pi * (y / classes + turns * radius) + rng.normal(0.0, noise, size=n)
+    X = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+    return _shuffled(X, y, rng)
+
+
+def make_xor(n: int = 100, noise: float = 0.0, seed: SeedLike = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Points drawn uniformly in the four quadrants of [-1, 1]² (shared out evenly); the
+    class is 1 where the two coordinates have different signs (x₁ > 0 XOR x₂ > 0), else 0.
+    ``noise`` adds Gaussian jitter to the points after labelling, blurring the axes."""
+    _check_count(n, 1, "make_xor")
+    _check_noise(noise, "make_xor")
+    rng = _rng(seed)
+    quadrant = np.arange(n) % 4
+    signs = np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, -1.0], [-1.0, 1.0]])[quadrant]
+    X = signs * rng.uniform(0.0, 1.0, size=(n, 2))
+    y = (signs[:, 0] != signs[:, 1]).astype(np.int64)
+    if noise:
+        X = X + rng.normal(0.0, noise, size=X.shape)
+    return _shuffled(X, y, rng)
+
+
+# ---------------------------------------------------------------------------------------
+# The lectures' small tables
+# ---------------------------------------------------------------------------------------
+
+
+def smallest_perceptron() -> tuple[np.ndarray, np.ndarray]:
+    """The world's smallest perceptron y = wx: x = 10, 2, 3.5, 1 and y = 10.1, 1.9, 3.4, 1.1
+    (lecture 002). Least squares gives w* = Σxy/Σx² = 117.8/117.25."""
+    X = np.array([[10.0], [2.0], [3.5], [1.0]])
+    y = np.array([10.1, 1.9, 3.4, 1.1])
+    return X, y
+
+
+def line_points() -> tuple[np.ndarray, np.ndarray]:
+    """The line y = wx + b through (2, 3), (4, 4), (6, 5), (8, 6) (lecture 004): w = 0.5, b = 2.0."""
+    X = np.array([[2.0], [4.0], [6.0], [8.0]])
+    y = np.array([3.0, 4.0, 5.0, 6.0])
+    return X, y
+
+
+# ---------------------------------------------------------------------------------------
+# CSV files
+# ---------------------------------------------------------------------------------------
+
+
+def _parse_float(text: str) -> float | None:
+    try:
+        f = float(text)
+    except ValueError:
+        return None
+    return f if math.isfinite(f) else None
+
+
+def load_csv(
+    path: str | Path, label_column: int = -1, header: bool | None = None, delimiter: str = ","
+) -> tuple[np.ndarray, np.ndarray]:
+    """Read a CSV file of feature columns and one label column into ``(X, y)``.
+
+    ``label_column`` picks the label (default: the last column). ``header=None`` detects a
+    header line: the first row is a header when one of its feature fields is not a number.
+    Labels that are all whole numbers become an int array; other numbers a float array
+    (regression targets); text labels are numbered 0..C-1 in sorted order. Blank lines are
+    skipped. A row with the wrong number of fields or a feature that is not a finite number
+    is a ValueError naming the file and the line.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as e:
+        raise ValueError(f"cannot read CSV file {path}: {e.strerror or e}") from e
+    rows = [(i, row) for i, row in enumerate(csv.reader(text.splitlines(), delimiter=delimiter), start=1)]
+    rows = [(i, [f.strip() for f in row]) for i, row in rows if any(f.strip() for f in row)]
+    if not rows:
+        raise ValueError(f"{path}: the CSV file holds no rows")
+    width = len(rows[0][1])
+    if width < 2:
+        raise ValueError(
+            f"{path}, line {rows[0][0]}: need at least one feature column and a label column, got 1 column"
+        )
+    if not -width <= label_column < width:
+        raise ValueError(f"{path}: label column {label_column} is out of range for {width} columns")
+    label_at = label_column % width
+
+    def features(row: list[str]) -> list[str]:
+        return row[:label_at] + row[label_at + 1 :]
+
+    if header is None:
+        header = any(_parse_float(f) is None for f in features(rows[0][1]))
+    if header:
+        rows = rows[1:]
+        if not rows:
+            raise ValueError(f"{path}: the CSV file holds a header and no data rows")
+
+    X = np.empty((len(rows), width - 1))
+    labels: list[str] = []
+    for r, (line, row) in enumerate(rows):
+        if len(row) != width:
+            raise ValueError(f"{path}, line {line}: expected {width} fields, got {len(row)}: {delimiter.join(row)!r}")
+        for c, field in enumerate(features(row)):
+            f = _parse_float(field)
+            if f is None:
+                raise ValueError(f"{path}, line {line}: feature {field!r} is not a finite number")
+            X[r, c] = f
+        if row[label_at] == "":
+            raise ValueError(f"{path}, line {line}: the label is empty")
+        labels.append(row[label_at])
+    return X, _encode_labels(labels)
+
+
+def _encode_labels(labels: list[str]) -> np.ndarray:
+    numbers = [_parse_float(s) for s in labels]
+    if all(f is not None for f in numbers):
+        values = np.array(numbers, dtype=np.float64)
+        if np.all(values == np.round(values)):
+            return values.astype(np.int64)
+        return values
+    classes = sorted(set(labels))
+    index = {c: k for k, c in enumerate(classes)}
+    return np.array([index[s] for s in labels], dtype=np.int64)
+
+
+# ---------------------------------------------------------------------------------------
+# Minibatches and splits
+# ---------------------------------------------------------------------------------------
+
+
+def _check_pair(X: np.ndarray, y: np.ndarray, where: str) -> tuple[np.ndarray, np.ndarray]:
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y)
+    if X.ndim == 1:
+        X = X[:, None]
+    if X.ndim != 2 or y.ndim != 1:
+        raise ValueError(f"{where} needs X of shape (n, d) and y of shape (n,), got {X.shape} and {y.shape}")
+    if len(X) != len(y):
+        raise ValueError(f"{where} needs as many labels as samples, got {len(X)} samples and {len(y)} labels")
+    return X, y
+
+
+def minibatches(
+    X: np.ndarray, y: np.ndarray, batch_size: int | None = None, seed: SeedLike = 0, shuffle: bool = True
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """One epoch of ``(X_batch, y_batch)`` pairs: every sample exactly once, in an order
+    shuffled by ``seed`` (pass a Generator to get a new order each epoch). The last batch
+    holds the remainder. ``batch_size=None`` gives the whole set as one batch."""
+    X, y = _check_pair(X, y, "minibatches")
+    n = len(y)
+    if batch_size is None:
+        batch_size = max(n, 1)
+    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
+        raise ValueError(f"minibatches needs a batch size >= 1, got {batch_size!r}")
+    order = _rng(seed).permutation(n) if shuffle else np.arange(n)
+    for start in range(0, n, batch_size):
+        take = order[start : start + batch_size]
+        yield X[take], y[take]
+
+
+def train_test_split(
+    X: np.ndarray, y: np.ndarray, test_fraction: float = 0.2, seed: SeedLike = 0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Shuffle and split into ``X_train, X_test, y_train, y_test``; the test part holds
+    round(test_fraction · n) samples and neither part may be empty."""
+    X, y = _check_pair(X, y, "train_test_split")
+    if not (isinstance(test_fraction, (int, float)) and 0.0 < test_fraction < 1.0):
+        raise ValueError(f"train_test_split needs 0 < test_fraction < 1, got {test_fraction!r}")
+    n = len(y)
+    n_test = int(round(test_fraction * n))
+    if n_test < 1 or n_test > n - 1:
+        raise ValueError(
+            f"train_test_split: a test fraction of {test_fraction} of {n} samples leaves "
+            f"{n_test} test and {n - n_test} training samples; both need at least one"
+        )
+    order = _rng(seed).permutation(n)
+    test, train = order[:n_test], order[n_test:]
+    return X[train], X[test], y[train], y[test]

@@ -1,0 +1,201 @@
+"""nn.data: generators (shape, labels, seeds), the lectures' tables, CSV loading, minibatches, split."""
+
+import numpy as np
+import pytest
+
+from nn.data import (
+    line_points,
+    load_csv,
+    make_blobs,
+    make_moons,
+    make_spirals,
+    make_xor,
+    minibatches,
+    smallest_perceptron,
+    train_test_split,
+)
+
+GENERATORS = [
+    (make_moons, {}, 2),
+    (make_blobs, {"centers": 4}, 4),
+    (make_spirals, {"classes": 3}, 3),
+    (make_xor, {}, 2),
+]
+
+
+@pytest.mark.parametrize("make, kwargs, classes", GENERATORS)
+def test_generator_shapes_and_labels(make, kwargs, classes):
+    X, y = make(n=101, seed=3, **kwargs)
+    assert X.shape == (101, 2) and X.dtype == np.float64
+    assert y.shape == (101,) and y.dtype.kind == "i"
+    assert set(np.unique(y)) == set(range(classes))
+    assert np.all(np.isfinite(X))
+    # classes are shared out as evenly as possible
+    counts = np.bincount(y)
+    assert counts.max() - counts.min() <= 1
+
+
+@pytest.mark.parametrize("make, kwargs, classes", GENERATORS)
+def test_generators_reproducible_from_seed(make, kwargs, classes):
+    X1, y1 = make(n=50, seed=7, **kwargs)
+    X2, y2 = make(n=50, seed=7, **kwargs)
+    X3, _ = make(n=50, seed=8, **kwargs)
+    np.testing.assert_array_equal(X1, X2)
+    np.testing.assert_array_equal(y1, y2)
+    assert not np.array_equal(X1, X3)
+
+
+def test_moons_without_noise_lie_on_the_arcs():
+    X, y = make_moons(n=40, noise=0.0, seed=0)
+    upper, lower = X[y == 0], X[y == 1]
+    # upper arc: unit circle around (0, 0), y >= 0; lower arc: unit circle around (1, 0.5), y <= 0.5
+    np.testing.assert_allclose(np.hypot(upper[:, 0], upper[:, 1]), 1.0)
+    np.testing.assert_allclose(np.hypot(lower[:, 0] - 1.0, lower[:, 1] - 0.5), 1.0)
+    assert np.all(upper[:, 1] >= -1e-12) and np.all(lower[:, 1] <= 0.5 + 1e-12)
+
+
+def test_xor_labels_follow_the_quadrants():
+    X, y = make_xor(n=200, seed=1)
+    expected = (X[:, 0] * X[:, 1] < 0).astype(int)
+    np.testing.assert_array_equal(y, expected)
+
+
+def test_blobs_in_higher_dimension():
+    X, y = make_blobs(n=30, centers=3, dim=5, seed=0)
+    assert X.shape == (30, 5)
+    assert set(y) == {0, 1, 2}
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: make_moons(n=1),
+        lambda: make_moons(noise=-0.1),
+        lambda: make_blobs(centers=0),
+        lambda: make_spirals(classes=1),
+        lambda: make_xor(n=2.5),
+    ],
+)
+def test_generators_reject_bad_arguments(call):
+    with pytest.raises(ValueError):
+        call()
+
+
+def test_lecture_tables():
+    X, y = smallest_perceptron()
+    assert X.shape == (4, 1)
+    np.testing.assert_array_equal(X[:, 0], [10.0, 2.0, 3.5, 1.0])
+    np.testing.assert_array_equal(y, [10.1, 1.9, 3.4, 1.1])
+    X, y = line_points()
+    np.testing.assert_array_equal(X[:, 0], [2.0, 4.0, 6.0, 8.0])
+    np.testing.assert_array_equal(y, [3.0, 4.0, 5.0, 6.0])
+    # every point lies on y = 0.5x + 2 (lecture 004)
+    np.testing.assert_allclose(0.5 * X[:, 0] + 2.0, y)
+
+
+# -- CSV ---------------------------------------------------------------------------------
+
+
+def test_load_csv_with_header_and_int_labels(tmp_path):
+    p = tmp_path / "d.csv"
+    p.write_text("x1,x2,label\n0.5,1.5,0\n-1,2e-1,1\n\n3,4,2\n")
+    X, y = load_csv(p)
+    np.testing.assert_array_equal(X, [[0.5, 1.5], [-1.0, 0.2], [3.0, 4.0]])
+    np.testing.assert_array_equal(y, [0, 1, 2])
+    assert y.dtype.kind == "i"
+
+
+def test_load_csv_without_header_float_targets_and_label_column(tmp_path):
+    p = tmp_path / "d.csv"
+    p.write_text("1.5,1,2\n2.5,3,4\n")
+    X, y = load_csv(p, label_column=0)
+    np.testing.assert_array_equal(X, [[1.0, 2.0], [3.0, 4.0]])
+    np.testing.assert_array_equal(y, [1.5, 2.5])
+    assert y.dtype == np.float64
+
+
+def test_load_csv_text_labels_numbered_in_sorted_order(tmp_path):
+    p = tmp_path / "d.csv"
+    p.write_text("a,b,kind\n1,2,versicolor\n3,4,setosa\n5,6,versicolor\n")
+    _, y = load_csv(p)
+    np.testing.assert_array_equal(y, [1, 0, 1])
+
+
+@pytest.mark.parametrize(
+    "body, line, words",
+    [
+        ("x,y,label\n1,2,0\n3,4\n", 3, "expected 3 fields, got 2"),
+        ("1,2,0\n3,abc,1\n", 2, "'abc' is not a finite number"),
+        ("1,2,0\n3,4,1\n5,6,1,7\n", 3, "expected 3 fields, got 4"),
+        ("1,2,0\n\n3,nan,1\n", 3, "'nan'"),
+        ("1,2,0\n3,4,\n", 2, "label is empty"),
+    ],
+)
+def test_load_csv_malformed_row_names_file_and_line(tmp_path, body, line, words):
+    p = tmp_path / "bad.csv"
+    p.write_text(body)
+    with pytest.raises(ValueError) as e:
+        load_csv(p)
+    assert "bad.csv" in str(e.value)
+    assert f"line {line}" in str(e.value)
+    assert words in str(e.value)
+
+
+def test_load_csv_missing_and_empty_files(tmp_path):
+    with pytest.raises(ValueError, match="nope.csv"):
+        load_csv(tmp_path / "nope.csv")
+    p = tmp_path / "empty.csv"
+    p.write_text("\n\n")
+    with pytest.raises(ValueError, match="no rows"):
+        load_csv(p)
+
+
+# -- minibatches and split ---------------------------------------------------------------
+
+
+def test_minibatches_cover_every_sample_once():
+    X = np.arange(23, dtype=float).reshape(-1, 1)
+    y = np.arange(23)
+    batches = list(minibatches(X, y, batch_size=5, seed=4))
+    assert [len(b[1]) for b in batches] == [5, 5, 5, 5, 3]
+    seen = np.concatenate([b[1] for b in batches])
+    assert sorted(seen) == list(range(23))
+    for xb, yb in batches:  # rows stay paired with their labels
+        np.testing.assert_array_equal(xb[:, 0], yb)
+    assert not np.array_equal(seen, np.arange(23))  # shuffled
+
+
+def test_minibatches_seeded_and_new_order_per_epoch_with_a_generator():
+    X, y = np.zeros((20, 1)), np.arange(20)
+    a = np.concatenate([b for _, b in minibatches(X, y, 4, seed=1)])
+    b = np.concatenate([b for _, b in minibatches(X, y, 4, seed=1)])
+    np.testing.assert_array_equal(a, b)
+    rng = np.random.default_rng(0)
+    e1 = np.concatenate([b for _, b in minibatches(X, y, 4, seed=rng)])
+    e2 = np.concatenate([b for _, b in minibatches(X, y, 4, seed=rng)])
+    assert not np.array_equal(e1, e2)
+    assert sorted(e1) == sorted(e2) == list(range(20))
+
+
+def test_minibatches_full_batch_and_bad_size():
+    X, y = np.zeros((7, 2)), np.arange(7)
+    assert [len(b) for _, b in minibatches(X, y, None)] == [7]
+    with pytest.raises(ValueError, match="batch size"):
+        list(minibatches(X, y, 0))
+    with pytest.raises(ValueError, match="7 samples and 6 labels"):
+        list(minibatches(X, y[:6], 2))
+
+
+def test_train_test_split():
+    X = np.arange(50, dtype=float).reshape(-1, 1)
+    y = np.arange(50)
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_fraction=0.2, seed=0)
+    assert len(y_te) == 10 and len(y_tr) == 40
+    assert sorted(np.concatenate([y_tr, y_te])) == list(range(50))
+    np.testing.assert_array_equal(X_tr[:, 0], y_tr)
+    again = train_test_split(X, y, test_fraction=0.2, seed=0)
+    np.testing.assert_array_equal(again[3], y_te)
+    with pytest.raises(ValueError, match="test_fraction"):
+        train_test_split(X, y, test_fraction=1.0)
+    with pytest.raises(ValueError, match="both need at least one"):
+        train_test_split(X[:2], y[:2], test_fraction=0.1)
