@@ -1,0 +1,135 @@
+"""Pictures of a training run, saved as PNG files: loss and accuracy curves from a History,
+and the decision boundary of a model on 2-D data.
+
+Figures are drawn with matplotlib's object API on an Agg canvas, never through pyplot's
+global state, so nothing here opens a window or changes the backend of a notebook.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+
+from autograd import no_grad
+
+PathLike = str | os.PathLike
+
+# colour-blind-friendly class colours (Okabe-Ito)
+CLASS_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+
+def _save(fig: Figure, path: PathLike) -> Path:
+    path = Path(path)
+    FigureCanvasAgg(fig)
+    fig.savefig(path, format="png", dpi=100)
+    return path
+
+
+def _series(history: Any, name: str) -> list[float]:
+    values = getattr(history, name, None)
+    if values is None and isinstance(history, dict):
+        values = history.get(name)
+    return [math.nan if v is None else float(v) for v in (values or [])]
+
+
+def plot_history(history: Any, path: PathLike, title: str = "training") -> Path:
+    """Loss (left, log scale when positive) and accuracy (right) per epoch, saved to ``path``.
+
+    ``history`` is a ``nn.train.History`` or a dict with lists ``loss`` and ``accuracy``.
+    Without accuracies (regression) the right panel shows the learning rate instead.
+    """
+    loss = _series(history, "loss")
+    if not loss:
+        raise ValueError(f"plot_history needs a history with at least one epoch, got {len(loss)} epochs")
+    acc = _series(history, "accuracy")
+    epochs = np.arange(1, len(loss) + 1)
+    fig = Figure(figsize=(9, 3.6))
+    ax_loss, ax_right = fig.subplots(1, 2)
+    ax_loss.plot(epochs, loss, color=CLASS_COLORS[0])
+    if all(v > 0 for v in loss if not math.isnan(v)):
+        ax_loss.set_yscale("log")
+    ax_loss.set_xlabel("epoch")
+    ax_loss.set_ylabel("loss")
+    ax_loss.set_title("loss")
+    ax_loss.grid(True, alpha=0.3)
+    if acc and not all(math.isnan(v) for v in acc):
+        ax_right.plot(epochs[: len(acc)], [100.0 * v for v in acc], color=CLASS_COLORS[1])
+        ax_right.set_ylabel("accuracy (%)")
+        ax_right.set_ylim(-2, 102)
+        ax_right.set_title("accuracy")
+    else:
+        lr = _series(history, "lr")
+        ax_right.plot(epochs[: len(lr)], lr, color=CLASS_COLORS[2])
+        ax_right.set_ylabel("learning rate")
+        ax_right.set_title("learning rate")
+    ax_right.set_xlabel("epoch")
+    ax_right.grid(True, alpha=0.3)
+    fig.suptitle(title)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def _scores_to_classes(scores: np.ndarray) -> np.ndarray:
+    if scores.shape[1] == 1:
+        return (scores[:, 0] > 0.0).astype(np.int64)
+    return scores.argmax(axis=1)
+
+
+def grid_predictions(
+    model: Callable[[Any], Sequence[Any]], X: np.ndarray, resolution: int = 80, margin: float = 0.5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The model's predicted class on a resolution × resolution grid covering the data.
+
+    Returns ``(xx, yy, classes)`` ready for ``contourf``. One output means a binary
+    classifier that says class 1 where the score is > 0; several outputs take the argmax.
+    Evaluated under ``no_grad``: no graph is kept.
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"a decision boundary needs 2-D inputs, got data of shape {X.shape}")
+    if resolution < 2:
+        raise ValueError(f"grid resolution must be >= 2, got {resolution}")
+    lo = X.min(axis=0) - margin
+    hi = X.max(axis=0) + margin
+    xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    points = np.column_stack([xx.ravel(), yy.ravel()]).tolist()
+    with no_grad():
+        scores = np.array([[float(s) for s in model(p)] for p in points])
+    return xx, yy, _scores_to_classes(scores).reshape(xx.shape)
+
+
+def plot_decision_boundary(
+    model: Callable[[Any], Sequence[Any]],
+    X: np.ndarray,
+    y: np.ndarray,
+    path: PathLike,
+    resolution: int = 80,
+    title: str = "decision boundary",
+) -> Path:
+    """Filled regions of the model's predicted class over the plane, with the samples on top
+    coloured by their true class, saved to ``path``. ``X`` must have two columns."""
+    y = np.asarray(y)
+    xx, yy, classes = grid_predictions(model, X, resolution=resolution)
+    n_classes = int(max(int(y.max()) if len(y) else 0, int(classes.max())) + 1)
+    colors = [CLASS_COLORS[k % len(CLASS_COLORS)] for k in range(n_classes)]
+    cmap = ListedColormap(colors)
+    fig = Figure(figsize=(5.5, 5))
+    ax = fig.subplots()
+    levels = np.arange(n_classes + 1) - 0.5
+    ax.contourf(xx, yy, classes, levels=levels, cmap=cmap, alpha=0.3)
+    ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=n_classes - 0.5, s=22, edgecolors="k", linewidths=0.5)
+    ax.set_xlim(xx.min(), xx.max())
+    ax.set_ylim(yy.min(), yy.max())
+    ax.set_xlabel("x₁")
+    ax.set_ylabel("x₂")
+    ax.set_title(title)
+    fig.tight_layout()
+    return _save(fig, path)
