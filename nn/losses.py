@@ -1,0 +1,294 @@
+"""Losses, metrics and regularizers of the lectures, built from engine Values.
+
+Each loss is per sample (average over a batch with ``regularized_loss`` or your own mean),
+takes Values or plain numbers, and returns a Value you can call ``.backward()`` on. Logs are
+natural logs. Where a formula can overflow (softmax, log-softmax, cross-entropy, binary
+cross-entropy from logits) the stable form is used; it gives the same value and gradient.
+
+Class labels are indices 0..C−1. Bad arguments (a label out of range, an empty batch,
+lengths that do not match, a hinge target that is not ±1) raise ValueError with the numbers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from autograd import Value
+
+Scalar = Value | float
+Scores = Sequence[Scalar]
+
+
+# ---------------------------------------------------------------------------------------
+# argument checks
+# ---------------------------------------------------------------------------------------
+
+
+def _seq(x: Any, name: str, where: str) -> list[Any]:
+    """A non-empty list from a sequence (or a 1-D array)."""
+    if isinstance(x, np.ndarray):
+        x = x.tolist()
+    if isinstance(x, (Value, int, float)):
+        return [x]
+    if not isinstance(x, (list, tuple)):
+        raise TypeError(f"{where}: {name} must be a list of Values or numbers, got {x!r}")
+    if len(x) == 0:
+        raise ValueError(f"{where}: {name} is empty")
+    return list(x)
+
+
+def _pair(preds: Any, targets: Any, where: str) -> tuple[list[Any], list[Any]]:
+    p = _seq(preds, "preds", where)
+    t = _seq(targets, "targets", where)
+    if len(p) != len(t):
+        raise ValueError(f"{where}: {len(p)} predictions but {len(t)} targets")
+    return p, t
+
+
+def _label(label: Any, n: int, where: str) -> int:
+    if isinstance(label, bool) or not isinstance(label, (int, np.integer)):
+        if isinstance(label, float) and label.is_integer():
+            label = int(label)
+        else:
+            raise TypeError(f"{where}: label must be a class index (an integer), got {label!r}")
+    if not 0 <= label < n:
+        raise ValueError(f"{where}: label {label} is out of range for {n} classes (0..{n - 1})")
+    return int(label)
+
+
+def _data(v: Any) -> float:
+    return v.data if isinstance(v, Value) else float(v)
+
+
+def _value(v: Any) -> Value:
+    return v if isinstance(v, Value) else Value(v)
+
+
+def _reduce(terms: list[Value], reduction: str, where: str) -> Value:
+    if reduction == "sum":
+        return terms[0] if len(terms) == 1 else Value.sum(terms)
+    if reduction == "mean":
+        return terms[0] if len(terms) == 1 else Value.sum(terms) * (1.0 / len(terms))
+    raise ValueError(f"{where}: reduction must be 'mean' or 'sum', got {reduction!r}")
+
+
+# ---------------------------------------------------------------------------------------
+# regression
+# ---------------------------------------------------------------------------------------
+
+
+def half_squared_error(pred: Any, target: Any) -> Value:
+    """½(y − ŷ)², the lecture's quadratic loss (its derivative is −(y − ŷ), no factor 2).
+
+    Given lists, the sum over their entries.
+    """
+    p, t = _pair(pred, target, "half_squared_error")
+    terms = []
+    for a, b in zip(p, t):
+        d = _value(a) - b
+        terms.append(d * d * 0.5)
+    return _reduce(terms, "sum", "half_squared_error")
+
+
+def mse(preds: Any, targets: Any, reduction: str = "mean") -> Value:
+    """Mean squared error (1/n) Σ (yᵢ − ŷᵢ)²; ``reduction="sum"`` gives Σ (yᵢ − ŷᵢ)²."""
+    p, t = _pair(preds, targets, "mse")
+    terms = []
+    for a, b in zip(p, t):
+        d = _value(a) - b
+        terms.append(d * d)
+    return _reduce(terms, reduction, "mse")
+
+
+def l1_loss(preds: Any, targets: Any, reduction: str = "mean") -> Value:
+    """Mean absolute error (1/n) Σ |yᵢ − ŷᵢ|; ``reduction="sum"`` gives the lecture's
+    regression loss Σ |yᵢ − sᵢ| (the L1 distance)."""
+    p, t = _pair(preds, targets, "l1_loss")
+    return _reduce([(_value(a) - b).abs() for a, b in zip(p, t)], reduction, "l1_loss")
+
+
+# ---------------------------------------------------------------------------------------
+# classification
+# ---------------------------------------------------------------------------------------
+
+
+def hinge(score: Any, y: Any) -> Value:
+    """Binary hinge loss max(0, 1 − y·s) for a target y in {−1, +1}."""
+    if isinstance(y, bool) or not isinstance(y, (int, float, np.integer, np.floating)) or y not in (-1, 1):
+        raise ValueError(f"hinge: the target y must be -1 or +1, got {y!r}")
+    return (_value(score) * float(-y) + 1.0).relu()
+
+
+def multiclass_hinge(scores: Scores, label: int, margin: float = 1.0) -> Value:
+    """Multiclass SVM loss Σ_{j≠y} max(0, s_j − s_y + margin)."""
+    s = _seq(scores, "scores", "multiclass_hinge")
+    y = _label(label, len(s), "multiclass_hinge")
+    if not margin >= 0.0:
+        raise ValueError(f"multiclass_hinge: margin must be >= 0, got {margin!r}")
+    if len(s) == 1:
+        return Value(0.0)
+    threshold = _value(s[y]) - margin  # one node, shared by every term
+    return Value.sum([(_value(sj) - threshold).relu() for j, sj in enumerate(s) if j != y])
+
+
+def _shifted(scores: Any, where: str) -> list[Value]:
+    """sᵢ − max(s), the max taken as a constant: exp never overflows and nothing else changes."""
+    s = _seq(scores, "scores", where)
+    m = max(_data(v) for v in s)
+    return [_value(v) - m for v in s]
+
+
+def softmax(scores: Scores) -> list[Value]:
+    """pᵢ = exp(sᵢ) / Σⱼ exp(sⱼ), computed after subtracting the largest score."""
+    es = [z.exp() for z in _shifted(scores, "softmax")]
+    total = Value.sum(es)
+    return [e / total for e in es]
+
+
+def log_softmax(scores: Scores) -> list[Value]:
+    """log pᵢ = sᵢ − log Σⱼ exp(sⱼ), stable (the max is subtracted first)."""
+    z = _shifted(scores, "log_softmax")
+    lse = Value.sum([v.exp() for v in z]).log()
+    return [v - lse for v in z]
+
+
+def cross_entropy(scores: Scores, label: int) -> Value:
+    """Softmax cross-entropy from raw scores (logits): −log softmax(s)_y = log Σⱼ exp(sⱼ) − s_y."""
+    z = _shifted(scores, "cross_entropy")
+    y = _label(label, len(z), "cross_entropy")
+    return Value.sum([v.exp() for v in z]).log() - z[y]
+
+
+def nll(log_probs: Scores, label: int) -> Value:
+    """Negative log-likelihood −log p_y, given log-probabilities (e.g. from ``log_softmax``)."""
+    lp = _seq(log_probs, "log_probs", "nll")
+    y = _label(label, len(lp), "nll")
+    return -_value(lp[y])
+
+
+def _binary_target(y: Any, where: str) -> float:
+    if isinstance(y, bool) or not isinstance(y, (int, float, np.integer, np.floating)) or y not in (0, 1):
+        raise ValueError(f"{where}: the target y must be 0 or 1, got {y!r}")
+    return float(y)
+
+
+def binary_cross_entropy(prob: Any, y: Any, eps: float = 1e-12) -> Value:
+    """−[y log p + (1 − y) log(1 − p)] for a probability p and y in {0, 1}.
+
+    Only the term that y selects is built, so p = 0 with y = 0 (or p = 1 with y = 1) is
+    fine. A probability within ``eps`` of the wrong end (a saturated sigmoid) is held at
+    ``eps``, so the loss is at most −log eps ≈ 27.6 instead of infinite; from raw scores,
+    ``binary_cross_entropy_with_logits`` needs no such clamp.
+    """
+    t = _binary_target(y, "binary_cross_entropy")
+    p = _value(prob)
+    if not 0.0 <= p.data <= 1.0:
+        raise ValueError(f"binary_cross_entropy: prob must be a probability in [0, 1], got {p.data!r}")
+    q = p if t == 1.0 else 1.0 - p
+    if q.data < eps:
+        q = q + (eps - q.data)  # a constant shift: the gradient still reaches p
+    return -q.log()
+
+
+def _softplus(z: Value) -> Value:
+    """log(1 + exp(z)) without overflow, smooth at 0 (each branch is exact there)."""
+    if z.data >= 0.0:
+        return z + ((-z).exp() + 1.0).log()
+    return (z.exp() + 1.0).log()
+
+
+def binary_cross_entropy_with_logits(logit: Any, y: Any) -> Value:
+    """Binary cross-entropy of sigmoid(s) against y in {0, 1}, from the raw score s.
+
+    Equal to ``binary_cross_entropy(sigmoid(s), y)`` but stable for any |s|:
+    log(1 + exp(−s)) for y = 1 and log(1 + exp(s)) for y = 0.
+    """
+    t = _binary_target(y, "binary_cross_entropy_with_logits")
+    s = _value(logit)
+    return _softplus(-s if t == 1.0 else s)
+
+
+# ---------------------------------------------------------------------------------------
+# metrics (plain floats, not differentiable)
+# ---------------------------------------------------------------------------------------
+
+
+def _predicted(scores: Any) -> int | None:
+    """argmax of several scores, or None for a single score (decided by its sign)."""
+    s = _seq(scores, "scores", "zero_one")
+    if len(s) == 1:
+        return None
+    d = [_data(v) for v in s]
+    return d.index(max(d))
+
+
+def zero_one(scores: Any, label: Any) -> float:
+    """1.0 if the prediction is wrong, else 0.0.
+
+    Several scores: the prediction is the argmax (first on ties) and label a class index.
+    One score: the prediction is positive when s > 0, and label is 1 (positive) or 0/−1.
+    """
+    pred = _predicted(scores)
+    if pred is None:
+        if label not in (-1, 0, 1) or isinstance(label, bool):
+            raise ValueError(f"zero_one: with one score the label must be 1 or 0/-1, got {label!r}")
+        s = _data(_seq(scores, "scores", "zero_one")[0])
+        return 0.0 if (s > 0.0) == (label == 1) else 1.0
+    n = len(_seq(scores, "scores", "zero_one"))
+    return 0.0 if pred == _label(label, n, "zero_one") else 1.0
+
+
+def accuracy(score_lists: Sequence[Any], labels: Sequence[Any]) -> float:
+    """Fraction of samples whose prediction is right (see ``zero_one``)."""
+    s = _seq(score_lists, "score_lists", "accuracy") if not isinstance(score_lists, Value) else [score_lists]
+    ls = _seq(labels, "labels", "accuracy")
+    if len(s) != len(ls):
+        raise ValueError(f"accuracy: {len(s)} score lists but {len(ls)} labels")
+    wrong = sum(zero_one(sc, lb) for sc, lb in zip(s, ls))
+    return 1.0 - wrong / len(s)
+
+
+# ---------------------------------------------------------------------------------------
+# regularizers R(W)
+# ---------------------------------------------------------------------------------------
+
+
+def l1_penalty(params: Sequence[Value]) -> Value:
+    """Σ |w| (subgradient 0 at w = 0)."""
+    ps = list(params)
+    return Value.sum([p.abs() for p in ps]) if ps else Value(0.0)
+
+
+def l2_penalty(params: Sequence[Value]) -> Value:
+    """Σ w² (no ½)."""
+    ps = list(params)
+    return Value.sum([p * p for p in ps]) if ps else Value(0.0)
+
+
+def elastic_net(params: Sequence[Value], beta: float) -> Value:
+    """Σ (β w² + |w|), the lecture's elastic net."""
+    if not beta >= 0.0:
+        raise ValueError(f"elastic_net: beta must be >= 0, got {beta!r}")
+    ps = list(params)
+    return Value.sum([p * p * beta + p.abs() for p in ps]) if ps else Value(0.0)
+
+
+def regularized_loss(
+    losses: Sequence[Value],
+    params: Sequence[Value],
+    lam: float,
+    penalty: Callable[[Sequence[Value]], Value] = l2_penalty,
+) -> Value:
+    """The full loss L = (1/N) Σᵢ Lᵢ + λ·R(W): data loss averaged over the examples plus
+    the penalty. With λ = 0 no penalty nodes are built."""
+    ls = _seq(losses, "losses", "regularized_loss")
+    if not (isinstance(lam, (int, float)) and math.isfinite(lam) and lam >= 0.0):
+        raise ValueError(f"regularized_loss: lam (λ) must be a finite number >= 0, got {lam!r}")
+    data_loss = _reduce([_value(v) for v in ls], "mean", "regularized_loss")
+    if lam == 0.0:
+        return data_loss
+    return data_loss + penalty(params) * float(lam)

@@ -1,0 +1,203 @@
+"""``Module``: what every network piece shares — its parameters, their names, and saving.
+
+A module owns some parameters (leaf Values) and some child modules. ``named_parameters``
+walks them in a fixed order and names each one by its path, e.g. ``layers.0.neurons.3.w.1``
+(layer 0, neuron 3, weight 1), so a saved file is readable and stable across runs.
+
+Checkpoints are JSON::
+
+    {"format": "chaingrad", "version": 1, "config": {...}, "parameters": {"name": float, ...}}
+
+``config`` is what the constructor needs to rebuild the model (``nn.load_model``). Files are
+written atomically (a temporary file in the same folder, then ``os.replace``), and every
+check runs before the first weight is touched, so a failed load leaves the model as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from autograd import Value
+
+FORMAT = "chaingrad"
+VERSION = 1
+
+PathLike = str | os.PathLike
+
+
+class Module:
+    """Base class of Neuron, Layer and MLP.
+
+    A subclass describes itself by overriding ``_own_parameters`` (its leaves, with local
+    names) and ``_children`` (its sub-modules, with local names); everything else here is
+    built on those two.
+    """
+
+    # -- what a subclass provides ------------------------------------------------------
+
+    def _own_parameters(self) -> list[tuple[str, Value]]:
+        return []
+
+    def _children(self) -> list[tuple[str, Module]]:
+        return []
+
+    def config(self) -> dict[str, Any]:
+        """What the constructor needs to rebuild this module (JSON-friendly)."""
+        raise NotImplementedError(f"{type(self).__name__} does not describe its config")
+
+    # -- parameters --------------------------------------------------------------------
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """Every parameter with its dotted path, in a fixed order (own first, then children)."""
+        out: list[tuple[str, Value]] = []
+        stack: list[tuple[str, Module]] = [("", self)]
+        while stack:
+            prefix, mod = stack.pop()
+            out.extend((prefix + name, p) for name, p in mod._own_parameters())
+            stack.extend((prefix + name + ".", child) for name, child in reversed(mod._children()))
+        return out
+
+    def parameters(self) -> list[Value]:
+        """Every parameter (leaf Value), in the order of ``named_parameters``."""
+        return [p for _, p in self.named_parameters()]
+
+    def num_parameters(self) -> int:
+        return len(self.named_parameters())
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``.grad`` to 0 (leaves accumulate across backward calls)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    # -- state -------------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, float]:
+        """{name: value} of every parameter, in order."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Set every parameter from ``state``; the names must match exactly.
+
+        Everything is checked first, so on error nothing has changed.
+        """
+        values = self._check_state(state, where="load_state_dict")
+        for p, v in zip(self.parameters(), values):
+            p.data = v
+
+    def _check_state(self, state: Any, where: str) -> list[float]:
+        """The values of ``state`` in parameter order, or a ValueError saying what is wrong."""
+        if not isinstance(state, Mapping):
+            raise ValueError(f"{where}: parameters must be a mapping name -> number, got {type(state).__name__}")
+        names = [name for name, _ in self.named_parameters()]
+        missing = [n for n in names if n not in state]
+        known = set(names)
+        extra = [n for n in state if n not in known]
+        if missing or extra:
+            parts = [f"the model has {len(names)} parameters, the state has {len(state)}"]
+            if missing:
+                parts.append(f"missing: {_some(missing)}")
+            if extra:
+                parts.append(f"unexpected: {_some(extra)}")
+            raise ValueError(f"{where}: parameter names do not match ({'; '.join(parts)})")
+        values = []
+        for n in names:
+            v = state[n]
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+                raise ValueError(f"{where}: parameter {n} must be a finite number, got {v!r}")
+            values.append(float(v))
+        return values
+
+    # -- files -------------------------------------------------------------------------
+
+    def save(self, path: PathLike) -> Path:
+        """Write config and parameters to ``path`` as JSON, atomically; returns the path."""
+        path = Path(path)
+        state = self.state_dict()
+        for name, v in state.items():
+            if not math.isfinite(v):
+                raise ValueError(f"cannot save {path}: parameter {name} is {v} (did training diverge?)")
+        doc = {"format": FORMAT, "version": VERSION, "config": self.config(), "parameters": state}
+        text = json.dumps(doc, indent=1) + "\n"
+        folder = path.parent if str(path.parent) else Path(".")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+            raise
+        return path
+
+    def load(self, path: PathLike) -> None:
+        """Load parameters saved by ``save`` into this model.
+
+        The file must exist, be complete JSON of this format and version, describe a model
+        with the same config (the seed may differ) and hold exactly this model's parameters.
+        Otherwise a FileNotFoundError or ValueError names the file and the problem, and the
+        model is unchanged.
+        """
+        doc = read_checkpoint(path)
+        mine, theirs = _without_seed(self.config()), _without_seed(doc["config"])
+        if mine != theirs:
+            raise ValueError(f"{path}: the file holds a different model: {theirs} (this model is {mine})")
+        values = self._check_state(doc["parameters"], where=str(path))
+        for p, v in zip(self.parameters(), values):
+            p.data = v
+
+    # -- display -----------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        n = self.num_parameters()
+        return f"{self._describe()}, {n} parameter{'s' if n != 1 else ''}"
+
+    def _describe(self) -> str:
+        return type(self).__name__
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(child for _, child in self._children())
+
+
+def read_checkpoint(path: PathLike) -> dict[str, Any]:
+    """The parsed checkpoint at ``path``, checked for format, version and layout."""
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such model file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ValueError(f"{path}: cannot read the model file ({e})") from e
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path}: not valid JSON, the file is truncated or corrupt ({e})") from e
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ValueError(f'{path}: not a chaingrad model file (no "format": "{FORMAT}")')
+    if doc.get("version") != VERSION:
+        raise ValueError(
+            f"{path}: model file version {doc.get('version')!r} is not supported (this chaingrad reads {VERSION})"
+        )
+    if not isinstance(doc.get("config"), dict):
+        raise ValueError(f'{path}: the model file has no "config" object')
+    if not isinstance(doc.get("parameters"), dict):
+        raise ValueError(f'{path}: the model file has no "parameters" object')
+    return doc
+
+
+def _without_seed(config: dict[str, Any]) -> dict[str, Any]:
+    # the seed only chooses the initial weights, which a load replaces
+    return {k: v for k, v in config.items() if k != "seed"}
+
+
+def _some(names: list[str], k: int = 5) -> str:
+    shown = ", ".join(names[:k])
+    return shown + (f" and {len(names) - k} more" if len(names) > k else "")

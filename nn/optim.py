@@ -1,0 +1,244 @@
+"""Optimizers (SGD with momentum, Adam) and learning-rate schedules.
+
+An optimizer holds a list of parameters and, on ``step()``, moves each one's ``.data``
+using its ``.grad``; it touches nothing else (not the gradients: call ``zero_grad()``
+before the next backward pass, since leaves accumulate). The learning rate is a number or
+a schedule, a callable t -> rate for step t = 1, 2, ...: ``constant``, ``inverse_sqrt``
+(η₀/√t, the lecture's choice) or ``linear_decay``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from autograd import Value
+
+Schedule = Callable[[int], float]
+
+
+# ---------------------------------------------------------------------------------------
+# schedules
+# ---------------------------------------------------------------------------------------
+
+
+def _positive(x: Any, name: str, where: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not (math.isfinite(x) and x > 0.0):
+        raise ValueError(f"{where}: {name} must be a finite number > 0, got {x!r}")
+    return float(x)
+
+
+def _step_index(t: Any, where: str) -> int:
+    if isinstance(t, bool) or not isinstance(t, int) or t < 1:
+        raise ValueError(f"{where}: the step t counts from 1, got {t!r}")
+    return t
+
+
+class constant:  # noqa: N801 - a schedule reads like a function: constant(0.1)
+    """η_t = η₀ for every step."""
+
+    def __init__(self, lr0: float) -> None:
+        self.lr0 = _positive(lr0, "lr0", "constant")
+
+    def __call__(self, t: int) -> float:
+        _step_index(t, "constant")
+        return self.lr0
+
+    def __repr__(self) -> str:
+        return f"constant({self.lr0:g})"
+
+
+class inverse_sqrt:  # noqa: N801
+    """η_t = η₀ / √t (the lecture's most common schedule)."""
+
+    def __init__(self, lr0: float) -> None:
+        self.lr0 = _positive(lr0, "lr0", "inverse_sqrt")
+
+    def __call__(self, t: int) -> float:
+        return self.lr0 / math.sqrt(_step_index(t, "inverse_sqrt"))
+
+    def __repr__(self) -> str:
+        return f"inverse_sqrt({self.lr0:g})"
+
+
+class linear_decay:  # noqa: N801
+    """η_t = η₀ + (η_end − η₀)·min(t − 1, steps)/steps: η₀ at the first step, then a
+    straight line that reaches η_end after ``steps`` steps and stays there.
+
+    ``linear_decay(1.0, 0.1, 100)`` is the moons demo's rate 1.0 − 0.9·k/100, k = t − 1.
+    """
+
+    def __init__(self, lr0: float, lr_end: float, steps: int) -> None:
+        self.lr0 = _positive(lr0, "lr0", "linear_decay")
+        if (
+            isinstance(lr_end, bool)
+            or not isinstance(lr_end, (int, float))
+            or not (math.isfinite(lr_end) and lr_end >= 0.0)
+        ):
+            raise ValueError(f"linear_decay: lr_end must be a finite number >= 0, got {lr_end!r}")
+        self.lr_end = float(lr_end)
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+            raise ValueError(f"linear_decay: steps must be a positive integer, got {steps!r}")
+        self.steps = steps
+
+    def __call__(self, t: int) -> float:
+        k = min(_step_index(t, "linear_decay") - 1, self.steps)
+        return self.lr0 + (self.lr_end - self.lr0) * k / self.steps
+
+    def __repr__(self) -> str:
+        return f"linear_decay({self.lr0:g}, {self.lr_end:g}, {self.steps})"
+
+
+# ---------------------------------------------------------------------------------------
+# optimizers
+# ---------------------------------------------------------------------------------------
+
+
+class Optimizer:
+    """What SGD and Adam share: the parameters, the schedule, the step count ``t``."""
+
+    def __init__(self, params: Iterable[Value], lr: float | Schedule, weight_decay: float) -> None:
+        name = type(self).__name__
+        self.params = list(params)
+        if not self.params:
+            raise ValueError(f"{name}: got an empty list of parameters")
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Value):
+                raise TypeError(f"{name}: parameter {i} is not a Value: {p!r}")
+        if callable(lr):
+            self.schedule: Schedule = lr
+            self._check_rate(lr(1), 1)
+        else:
+            self.schedule = constant(_positive(lr, "lr (learning rate)", name))
+        if (
+            isinstance(weight_decay, bool)
+            or not isinstance(weight_decay, (int, float))
+            or not (math.isfinite(weight_decay) and weight_decay >= 0.0)
+        ):
+            raise ValueError(f"{name}: weight_decay must be a finite number >= 0, got {weight_decay!r}")
+        self.weight_decay = float(weight_decay)
+        self.t = 0
+
+    def _check_rate(self, lr: Any, t: int) -> float:
+        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not (math.isfinite(lr) and lr >= 0.0):
+            raise ValueError(f"{type(self).__name__}: the schedule gave lr={lr!r} at step {t}; need a number >= 0")
+        return float(lr)
+
+    @property
+    def lr(self) -> float:
+        """The rate of the most recent step (before the first step: the rate it will use)."""
+        return self.schedule(max(self.t, 1))
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``.grad`` to 0."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def _grads(self) -> list[float]:
+        """Each parameter's gradient as a float, plus weight decay; a nan/inf is an error."""
+        wd = self.weight_decay
+        out = []
+        for i, p in enumerate(self.params):
+            g = float(p.grad)
+            if not math.isfinite(g):
+                raise ValueError(
+                    f"{type(self).__name__}.step: the gradient of parameter {i} ({p.label or 'unnamed'}) is {g}; "
+                    "the loss has diverged (try a smaller learning rate)"
+                )
+            out.append(g + wd * p.data if wd else g)
+        return out
+
+    def step(self) -> None:
+        raise NotImplementedError
+
+    def _begin_step(self) -> tuple[float, list[float]]:
+        grads = self._grads()  # checked before anything changes
+        t = self.t + 1
+        lr = self._check_rate(self.schedule(t), t)
+        self.t = t
+        return lr, grads
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, with the lecture's momentum.
+
+    Without momentum: w ← w − lr·g. With momentum μ: vel ← μ·vel − lr·g; w ← w + vel
+    (vel starts at 0). g is the gradient plus ``weight_decay``·w.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float | Schedule = 0.01,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
+        if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0.0 <= momentum < 1.0:
+            raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}")
+        self.momentum = float(momentum)
+        self.velocity = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        lr, grads = self._begin_step()
+        mu = self.momentum
+        if mu == 0.0:
+            for p, g in zip(self.params, grads):
+                p.data -= lr * g
+            return
+        vel = self.velocity
+        for i, (p, g) in enumerate(zip(self.params, grads)):
+            v = mu * vel[i] - lr * g
+            vel[i] = v
+            p.data += v
+
+    def __repr__(self) -> str:
+        return (
+            f"SGD({len(self.params)} parameters, lr={self.schedule!r}, momentum={self.momentum:g}, "
+            f"weight_decay={self.weight_decay:g})"
+        )
+
+
+class Adam(Optimizer):
+    """Adam: running means of the gradient (m) and its square (v), bias-corrected.
+
+    m ← β₁m + (1 − β₁)g; v ← β₂v + (1 − β₂)g²; m̂ = m/(1 − β₁ᵗ); v̂ = v/(1 − β₂ᵗ);
+    w ← w − lr·m̂/(√v̂ + eps). The first step moves each weight by about lr·sign(g).
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: float | Schedule = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
+        try:
+            b1, b2 = betas
+        except (TypeError, ValueError):
+            raise ValueError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}") from None
+        for name, b in (("beta1", b1), ("beta2", b2)):
+            if isinstance(b, bool) or not isinstance(b, (int, float)) or not 0.0 <= b < 1.0:
+                raise ValueError(f"Adam: {name} must be in [0, 1), got {b!r}")
+        self.betas = (float(b1), float(b2))
+        self.eps = _positive(eps, "eps", "Adam")
+        self.m = [0.0] * len(self.params)
+        self.v = [0.0] * len(self.params)
+
+    def step(self) -> None:
+        lr, grads = self._begin_step()
+        b1, b2 = self.betas
+        c1 = 1.0 - b1**self.t
+        c2 = 1.0 - b2**self.t
+        eps = self.eps
+        m, v = self.m, self.v
+        for i, (p, g) in enumerate(zip(self.params, grads)):
+            m[i] = b1 * m[i] + (1.0 - b1) * g
+            v[i] = b2 * v[i] + (1.0 - b2) * g * g
+            p.data -= lr * (m[i] / c1) / (math.sqrt(v[i] / c2) + eps)
+
+    def __repr__(self) -> str:
+        return f"Adam({len(self.params)} parameters, lr={self.schedule!r}, betas={self.betas}, eps={self.eps:g})"
