@@ -102,9 +102,11 @@ class Neuron(Module):
         return {"type": "Neuron", "nin": self.nin, "activation": self.activation, "binary": self.binary}
 
     def __call__(self, x: Any) -> Value:
-        return self._forward(as_inputs(x, self.nin, "Neuron"))
+        xs = as_inputs(x, self.nin, "Neuron")
+        return self._forward(xs, [v.data for v in xs])
 
-    def _forward(self, xs: tuple[Value, ...]) -> Value:
+    def _forward(self, xs: Sequence[Value], xd: list[float]) -> Value:
+        """act(w·x + b) on inputs ``xs`` whose data ``xd`` the caller read once for all neurons."""
         if self.binary:
             w = self.w
             out = w[0] * xs[0]
@@ -112,8 +114,8 @@ class Neuron(Module):
                 out = out + w[i] * xs[i]
             out = out + self.b
         else:
-            parents = (*self.w, *xs, self.b)
-            out = _node(DOT.forward(FLOAT, *[p.data for p in parents]), parents, DOT)
+            w, b = self.w, self.b
+            out = _node(DOT.forward(FLOAT, *[p.data for p in w], *xd, b.data), (*w, *xs, b), DOT)
         act = self._act
         return out if act is None else act(out)
 
@@ -148,8 +150,9 @@ class Layer(Module):
     def __call__(self, x: Any) -> list[Value]:
         return self._forward(as_inputs(x, self.nin, "Layer"))
 
-    def _forward(self, xs: tuple[Value, ...]) -> list[Value]:
-        return [n._forward(xs) for n in self.neurons]
+    def _forward(self, xs: Sequence[Value]) -> list[Value]:
+        xd = [v.data for v in xs]
+        return [n._forward(xs, xd) for n in self.neurons]
 
     def _describe(self) -> str:
         return f"Layer({self.nin} → {self.nout} {self.activation})"
@@ -208,7 +211,7 @@ class MLP(Module):
     def __call__(self, x: Any) -> list[Value]:
         xs: Sequence[Value] = as_inputs(x, self.nin, "MLP")
         for layer in self.layers:
-            xs = layer._forward(tuple(xs))
+            xs = layer._forward(xs)
         return list(xs)
 
     def _describe(self) -> str:
