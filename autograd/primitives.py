@@ -11,7 +11,8 @@ Each row is one ``Primitive``:
 ``m`` is a *math backend*: ``FLOAT`` (Python floats, with domain checks and stable
 formulas), ``VALUE`` (Values, so that a backward pass builds a differentiable graph:
 higher-order derivatives) or ``ARRAY`` (numpy arrays, one entry per sample, for replaying
-a recorded graph over a batch). Operators ``+ - * /`` work on all three, so most rules are
+a recorded graph over a batch; ``MATRIX`` runs the dot row on a whole layer as one matrix
+product). Operators ``+ - * /`` work on all of them, so most rules are
 written with them alone; everything else goes through ``m``. The plain backward, the
 higher-order gradients, the drawing and the compiled replay all read this one table.
 
@@ -48,6 +49,11 @@ class Primitive:
 
 def _num(x: float) -> str:
     return repr(float(x))
+
+
+def _scale_each(g: Any, ws: Any, xs: Any) -> list[Any]:
+    """The dot's local derivatives times g: ∂(Σ wᵢ·xᵢ)/∂wᵢ = xᵢ and ∂/∂xᵢ = wᵢ."""
+    return [g * x for x in xs] + [g * w for w in ws]
 
 
 class FloatMath:
@@ -137,6 +143,8 @@ class FloatMath:
     def dot(ws: Any, xs: Any) -> float:
         return sum(map(float.__mul__, ws, xs))
 
+    dot_grads = staticmethod(_scale_each)
+
 
 class ValueMath:
     """Values: each call records a node, so the backward pass is itself a graph."""
@@ -153,6 +161,7 @@ class ValueMath:
     step = staticmethod(lambda a: FloatMath.step(a.data))
     sign = staticmethod(lambda a: FloatMath.sign(a.data))
     log_or_zero = staticmethod(lambda a: a.log() if a.data > 0.0 else 0.0)
+    dot_grads = staticmethod(_scale_each)
 
 
 class ArrayMath:
@@ -187,10 +196,38 @@ class ArrayMath:
     def dot(ws: Any, xs: Any) -> np.ndarray:
         return sum(w * x for w, x in zip(ws, xs))
 
+    dot_grads = staticmethod(_scale_each)
+
+
+class MatrixMath(ArrayMath):
+    """A whole layer of dot nodes at once, for the compiled replay: the dot row is called
+    with one weight matrix ``W`` (k, n) — row j holds the weights of node j — one input matrix
+    ``X`` (n, batch) — row i holds input i for every sample — and a bias column (k, 1).
+
+    The products of the dot rule become matrix products: Σᵢ wᵢ·xᵢ is ``W @ X``; the weight
+    gradient g·xᵢ, summed over the batch as per-sample backward accumulates it, is
+    ``G @ X.T``; the input gradient g·wᵢ, summed over the k nodes that share the inputs, is
+    ``W.T @ G``. With ``input_grads=False`` the input gradient is not computed (None), for a
+    layer whose inputs need none.
+    """
+
+    def __init__(self, input_grads: bool = True) -> None:
+        self.input_grads = input_grads
+
+    @staticmethod
+    def dot(ws: Any, xs: Any) -> np.ndarray:
+        (w,), (x,) = ws, xs
+        return w @ x
+
+    def dot_grads(self, g: Any, ws: Any, xs: Any) -> list[Any]:
+        (w,), (x,) = ws, xs
+        return [g @ x.T, w.T @ g if self.input_grads else None]
+
 
 FLOAT = FloatMath()
 VALUE = ValueMath()
 ARRAY = ArrayMath()
+MATRIX = MatrixMath()
 
 
 # ---------------------------------------------------------------------------------------
@@ -207,7 +244,7 @@ def _dot_forward(m: Any, *args: Any) -> Any:
 
 def _dot_vjp(m: Any, g: Any, out: Any, *args: Any) -> list[Any]:
     n = len(args) // 2
-    grads = [g * x for x in args[n : 2 * n]] + [g * w for w in args[:n]]
+    grads = m.dot_grads(g, args[:n], args[n : 2 * n])
     if len(args) % 2:
         grads.append(g)
     return grads
