@@ -40,6 +40,26 @@ class _GradMode:
     enabled = True
 
 
+class TracingError(TypeError):
+    """A traced function used a Value in a way a recorded graph cannot replay."""
+
+
+class _Tracing:
+    """Whether ``autograd.compile.trace`` is recording: then reading a Value's number through
+    a comparison, ``bool`` or ``float`` is an error, because the recorded graph would be
+    replayed for other data without repeating that decision."""
+
+    active = False
+
+
+def _refuse(v: Value, what: str) -> None:
+    raise TracingError(
+        f"{what} on {v!r} while tracing: the recorded graph is replayed for every sample, so its "
+        "shape may not depend on the data. Use the table's operations instead (relu for max(0, x), "
+        "a one-hot dot for indexing by a label), or run this function with the plain engine."
+    )
+
+
 def _as_float(x: Any, where: str) -> float:
     """Convert a real number (int, float, bool, numpy scalar) to float; reject the rest."""
     if isinstance(x, float):
@@ -100,7 +120,14 @@ class Value:
         return f"Value({', '.join(parts)})"
 
     def __float__(self) -> float:
+        if _Tracing.active:
+            _refuse(self, "float()")
         return self.data
+
+    def __bool__(self) -> bool:
+        if _Tracing.active:
+            _refuse(self, "a Value used as a Python bool (if/while/and/or)")
+        return True
 
     def detach(self) -> Value:
         """A new leaf with the same data and label, cut off from the graph."""
@@ -115,15 +142,23 @@ class Value:
     # -- comparisons read the data (they build no graph) -------------------------------
 
     def __lt__(self, other: Any) -> bool:
+        if _Tracing.active:
+            _refuse(self, "comparison <")
         return self.data < _data(other)
 
     def __le__(self, other: Any) -> bool:
+        if _Tracing.active:
+            _refuse(self, "comparison <=")
         return self.data <= _data(other)
 
     def __gt__(self, other: Any) -> bool:
+        if _Tracing.active:
+            _refuse(self, "comparison >")
         return self.data > _data(other)
 
     def __ge__(self, other: Any) -> bool:
+        if _Tracing.active:
+            _refuse(self, "comparison >=")
         return self.data >= _data(other)
 
     # -- arithmetic: each builds one node from a row of the primitive table ------------
