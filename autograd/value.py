@@ -119,6 +119,12 @@ class Value:
             parts.append(f"label={self.label!r}")
         return f"Value({', '.join(parts)})"
 
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, Any]:
+        """Jupyter shows a Value as the drawing of its graph (``autograd.viz``)."""
+        from .viz import mimebundle
+
+        return mimebundle(self, include, exclude)
+
     def __float__(self) -> float:
         if _Tracing.active:
             _refuse(self, "float()")
