@@ -62,7 +62,7 @@ def _refuse(v: Value, what: str) -> None:
 
 def _as_float(x: Any, where: str) -> float:
     """Convert a real number (int, float, bool, numpy scalar) to float; reject the rest."""
-    if isinstance(x, float):
+    if type(x) is float:  # not isinstance: numpy.float64 is a float subclass and must become a float
         f = x
     elif isinstance(x, (int, numbers.Real, np.bool_)) and not isinstance(x, np.ndarray):
         f = float(x)
