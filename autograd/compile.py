@@ -93,13 +93,13 @@ def _fill_one_hot(rows: np.ndarray, y: np.ndarray, n_classes: int) -> None:
     """rows (n_classes, batch) := one-hot columns of the class indices y."""
     if y.dtype.kind not in "iub":
         if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
-            bad = next(v for v in y if not (np.isfinite(v) and v == round(v)))
+            bad = next(v for v in y.tolist() if not (np.isfinite(v) and v == round(v)))
             raise ValueError(f"one-hot labels must be class indices, got {bad!r}")
     yi = y.astype(np.intp)
     wrong = (yi < 0) | (yi >= n_classes)
     if wrong.any():
         i = int(np.argmax(wrong))
-        raise ValueError(f"label {y[i]!r} of sample {i} is not a class index in 0..{n_classes - 1}")
+        raise ValueError(f"label {y[i].item()!r} of sample {i} is not a class index in 0..{n_classes - 1}")
     rows.fill(0.0)
     rows[yi, np.arange(yi.shape[0])] = 1.0
 
@@ -684,4 +684,4 @@ class CompiledGraph:
 def _check_finite(A: np.ndarray, name: str) -> None:
     if not np.all(np.isfinite(A)):
         s, j = np.argwhere(~np.isfinite(A))[0]
-        raise ValueError(f"forward: {name}[{s}, {j}] is {A[s, j]!r}, not a finite number")
+        raise ValueError(f"forward: {name}[{s}, {j}] is {A[s, j].item()!r}, not a finite number")

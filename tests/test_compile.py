@@ -1,0 +1,427 @@
+"""The compiled replay against the plain engine: the same loss per sample and the same summed
+parameter gradients (to 1e-12 relative), for each primitive, hand-built networks, nn's MLP and
+losses, batches of 1 and 1,000; and the tracing rule's errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograd import Value
+from autograd.compile import CompiledGraph, TracingError, one_hot, one_hot_array, pick, trace
+
+RTOL = 1e-12
+
+
+def close(got: np.ndarray, ref: np.ndarray) -> None:
+    """Equal to 1e-12 relative to the size of the reference (entries that cancel to ~0 are
+    compared on that scale too)."""
+    got, ref = np.asarray(got, dtype=float), np.asarray(ref, dtype=float)
+    scale = max(np.max(np.abs(ref)), 1e-300) if ref.size else 1.0
+    np.testing.assert_allclose(got, ref, rtol=RTOL, atol=RTOL * scale)
+
+
+def plain(fn, params, X, Y=None, one_hot_classes=0):
+    """Per-sample forward and backward with the plain engine: losses and summed gradients."""
+    for p in params:
+        p.grad = 0.0
+    losses = []
+    for i in range(X.shape[0]):
+        xs = [Value(v) for v in X[i]]
+        if Y is None:
+            out = fn(xs)
+        elif one_hot_classes:
+            out = fn(xs, one_hot(int(Y[i]), one_hot_classes))
+        else:
+            out = fn(xs, [Value(v) for v in np.atleast_1d(Y[i])])
+        loss = out[0] if isinstance(out, tuple) else out
+        loss.backward()
+        losses.append(loss.data)
+    grads = np.array([p.grad for p in params])
+    for p in params:
+        p.grad = 0.0
+    return np.array(losses), grads
+
+
+def check(fn, params, X, Y=None, labels=0, one_hot_classes=0, **kw) -> CompiledGraph:
+    """Trace fn, replay it on the batch and compare with the plain engine."""
+    n_lab = one_hot_classes or labels
+    net = trace(fn, params, inputs=X.shape[1], labels=n_lab, one_hot=bool(one_hot_classes), **kw)
+    got_loss = net.forward(X, Y)
+    got_grad = net.backward(accumulate=False)
+    ref_loss, ref_grad = plain(fn, params, X, Y, one_hot_classes)
+    close(got_loss, ref_loss)
+    close(got_grad, ref_grad)
+    return net
+
+
+def params_of(rng, n, scale=1.0):
+    return [Value(float(v)) for v in rng.normal(0.0, scale, n)]
+
+
+# ---------------------------------------------------------------------------------------
+# each primitive: inputs and parameters on both sides, every parent needing a gradient
+# ---------------------------------------------------------------------------------------
+
+PRIMITIVE_CASES = {
+    "add": lambda x, p: x[0] + p[0] + (p[1] + x[1]),
+    "sub": lambda x, p: (x[0] - p[0]) * (p[1] - x[1]),
+    "neg": lambda x, p: -(x[0] * p[0]),
+    "mul": lambda x, p: x[0] * p[0] * x[1] * p[1],
+    "div": lambda x, p: (x[0] / p[0]) + p[1] / (x[1] * x[1] + 1.0),
+    "pow-const": lambda x, p: (x[0] * p[0]) ** 3 + (x[1] * x[1] + p[1] * p[1]) ** -0.5,
+    "pow-value": lambda x, p: (x[0] * x[0] + 0.5) ** p[0] + (p[1] * p[1] + 1.0) ** x[1],
+    "exp": lambda x, p: (x[0] * p[0]).exp(),
+    "log": lambda x, p: (x[0] * x[0] * p[0] * p[0] + 0.1).log(),
+    "tanh": lambda x, p: (x[0] * p[0] + p[1]).tanh(),
+    "sigmoid": lambda x, p: (x[0] * p[0] + x[1] * p[1]).sigmoid(),
+    "relu": lambda x, p: (x[0] * p[0] + p[1]).relu() + x[1].relu() * p[0],
+    "abs": lambda x, p: (x[0] - p[0]).abs() * p[1],
+    "sum": lambda x, p: Value.sum([x[0] * p[0], x[1], p[1], 2.0, x[0] * x[1]]),
+    "dot-bias": lambda x, p: Value.dot(p[:2], x, p[2]) * Value.dot(x, p[1:3], p[0]),
+    "dot-nobias": lambda x, p: Value.dot(p[:2], x).tanh(),
+    "dot-data": lambda x, p: Value.dot([x[0] * p[0], x[1]], [p[1] * x[1], x[0] + p[2]], x[1] * p[0]),
+    "dot-const": lambda x, p: Value.dot([0.5, -2.0], [x[0] * p[0], x[1] * p[1]], 1.5),
+}
+
+
+@pytest.mark.parametrize("batch", [1, 1000])
+@pytest.mark.parametrize("case", sorted(PRIMITIVE_CASES))
+def test_each_primitive_replays_like_the_plain_engine(case, batch):
+    rng = np.random.default_rng(sorted(PRIMITIVE_CASES).index(case))
+    p = params_of(rng, 3)
+    X = rng.normal(size=(batch, 2))
+    if case == "relu":  # the kink: the subgradient 0 at 0 must agree
+        X[: batch // 2, 1] = 0.0
+    f = PRIMITIVE_CASES[case]
+    check(lambda xs: f(xs, p), p, X)
+
+
+def test_the_used_primitives_all_appear():
+    """The cases above exercise every row of the table."""
+    from autograd import PRIMITIVES
+
+    rng = np.random.default_rng(0)
+    p = params_of(rng, 3)
+    seen = set()
+    for f in PRIMITIVE_CASES.values():
+        net = trace(lambda xs, f=f: f(xs, p), p, inputs=2)
+        seen |= {net.program.op(i) for i in range(len(net.program))}
+    assert set(PRIMITIVES) <= seen
+
+
+def test_exponent_value_gets_its_gradient_only_where_the_base_is_positive():
+    p = [Value(1.5)]
+    X = np.array([[2.0], [0.0], [-2.0]])
+    net = trace(lambda xs: (xs[0] * xs[0]) ** p[0], p, inputs=1)
+    net.forward(X)
+    g = net.backward(accumulate=False)
+    # d/dp (x²)^p = (x²)^p ln(x²): 4^1.5 ln 4 for x = ±2, 0 for x = 0 (base 0: ln taken as 0)
+    assert g[0] == pytest.approx(2 * 8.0 * np.log(4.0), rel=1e-12)
+
+
+# ---------------------------------------------------------------------------------------
+# networks built from Values
+# ---------------------------------------------------------------------------------------
+
+
+def dense(rng, nin, sizes, activations):
+    """Hand-built layers of neurons: (weights, biases, activation) per layer, and the params."""
+    layers, params = [], []
+    for nout, act in zip(sizes, activations):
+        W = [params_of(rng, nin, 1.0 / np.sqrt(nin)) for _ in range(nout)]
+        b = params_of(rng, nout, 0.1)
+        layers.append((W, b, act))
+        params += [w for row in W for w in row] + b
+        nin = nout
+    return layers, params
+
+
+def run(layers, xs):
+    for W, b, act in layers:
+        zs = [Value.dot(w, xs, bj) for w, bj in zip(W, b)]
+        xs = zs if act is None else [getattr(z, act)() for z in zs]
+    return xs
+
+
+def hinge_onehot(scores, onehot, margin=1.0):
+    """Multiclass hinge with the label as a one-hot: Σⱼ (1 − onehotⱼ)·max(0, sⱼ − s_y + margin)."""
+    sy = pick(scores, onehot)
+    return Value.sum([(1.0 - t) * (s - sy + margin).relu() for s, t in zip(scores, onehot)])
+
+
+def cross_entropy_onehot(scores, onehot):
+    """log Σⱼ exp(sⱼ − s_y): stable without a max, since the true class contributes exp(0) = 1."""
+    sy = pick(scores, onehot)
+    return Value.sum([(s - sy).exp() for s in scores]).log()
+
+
+@pytest.mark.parametrize("batch", [1, 1000])
+@pytest.mark.parametrize(
+    "shape, acts",
+    [
+        ((2, [16, 16, 1]), ["relu", "relu", None]),
+        ((3, [4, 1]), ["tanh", None]),
+        ((5, [7, 3, 1]), ["sigmoid", "tanh", "sigmoid"]),
+        ((1, [1]), [None]),
+    ],
+)
+def test_regression_networks(shape, acts, batch):
+    rng = np.random.default_rng(len(acts) * 10 + shape[0])
+    layers, params = dense(rng, shape[0], shape[1], acts)
+    X = rng.normal(size=(batch, shape[0]))
+    Y = rng.normal(size=batch)
+
+    def loss(xs, ys):
+        d = run(layers, xs)[0] - ys[0]
+        return d * d * 0.5
+
+    check(loss, params, X, Y, labels=1)
+
+
+@pytest.mark.parametrize("batch", [1, 1000])
+def test_binary_hinge_with_label_as_data(batch):
+    rng = np.random.default_rng(3)
+    layers, params = dense(rng, 2, [8, 8, 1], ["relu", "relu", None])
+    X = rng.normal(size=(batch, 2))
+    Y = rng.choice([-1.0, 1.0], size=batch)
+    check(lambda xs, ys: (1.0 - ys[0] * run(layers, xs)[0]).relu(), params, X, Y, labels=1)
+
+
+@pytest.mark.parametrize("batch", [1, 1000])
+@pytest.mark.parametrize("loss", [hinge_onehot, cross_entropy_onehot])
+def test_multiclass_losses_with_one_hot_labels(loss, batch):
+    rng = np.random.default_rng(4)
+    layers, params = dense(rng, 4, [6, 5], ["tanh", None])
+    X = rng.normal(size=(batch, 4))
+    y = rng.integers(0, 5, size=batch)
+    net = check(lambda xs, ys: (loss(run(layers, xs), ys), run(layers, xs)), params, X, y, one_hot_classes=5)
+    assert net.outputs().shape == (batch, 5)
+
+
+def test_one_hot_losses_equal_the_indexed_losses():
+    """The one-hot forms are the lecture's losses: hinge Σ_{j≠y} max(0, s_j − s_y + 1) and
+    cross-entropy −log softmax(s)_y, computed here from the scores by hand."""
+    s = [Value(v) for v in (3.2, 5.1, -1.7)]  # label 0: margins 5.1 − 3.2 + 1 = 2.9 and −1.7 − 3.2 + 1 < 0
+    assert hinge_onehot(s, one_hot(0, 3)).data == pytest.approx(2.9, rel=1e-12)
+    e = np.exp([3.2, 5.1, -1.7])
+    assert cross_entropy_onehot(s, one_hot(0, 3)).data == pytest.approx(-np.log(e[0] / e.sum()), rel=1e-12)
+
+
+def test_outputs_are_the_scores_of_each_sample():
+    rng = np.random.default_rng(5)
+    layers, params = dense(rng, 3, [4, 2], ["relu", None])
+    X = rng.normal(size=(10, 3))
+    net = trace(lambda xs: run(layers, xs), params, inputs=3)
+    scores = net.forward(X)
+    ref = np.array([[v.data for v in run(layers, [Value(a) for a in x])] for x in X])
+    close(scores, ref)
+    with pytest.raises(RuntimeError, match="no loss"):
+        net.backward()
+
+
+def test_weight_shared_by_several_nodes_sums_its_gradients():
+    rng = np.random.default_rng(6)
+    w = params_of(rng, 2)
+    X = rng.normal(size=(50, 2))
+    # the same weights in two dots with different inputs, and a weight used twice in one dot
+    check(lambda xs: Value.dot(w, xs).tanh() + Value.dot([w[0], w[0]], [xs[1], xs[0] * xs[0]]), w, X)
+
+
+def test_input_used_twice_in_one_layer():
+    rng = np.random.default_rng(7)
+    w = params_of(rng, 6)
+    X = rng.normal(size=(20, 2))
+    check(lambda xs: Value.sum([Value.dot(w[3 * k : 3 * k + 3], [xs[0], xs[1], xs[0]]).relu() for k in (0, 1)]), w, X)
+
+
+# ---------------------------------------------------------------------------------------
+# nn's MLP and losses, when they are there
+# ---------------------------------------------------------------------------------------
+
+
+def _nn():
+    try:
+        from nn import losses
+        from nn.layers import MLP
+    except ImportError:  # nn is optional for the engine
+        pytest.skip("nn.layers / nn.losses not available")
+    return MLP, losses
+
+
+@pytest.mark.parametrize("batch", [1, 1000])
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_nn_mlp_with_mse(activation, batch):
+    MLP, losses = _nn()
+    model = MLP(3, [8, 2], activation=activation, seed=1)
+    rng = np.random.default_rng(8)
+    X = rng.normal(size=(batch, 3))
+    Y = rng.normal(size=(batch, 2))
+    net = check(lambda xs, ys: losses.mse(model(xs), ys), model.parameters(), X, Y, labels=2)
+    assert [s.kind for s in net._steps[:3]] == ["layer", "elementwise", "layer"]
+
+
+@pytest.mark.parametrize("batch", [1, 1000])
+@pytest.mark.parametrize("loss", [hinge_onehot, cross_entropy_onehot])
+def test_nn_mlp_with_one_hot_multiclass_losses(loss, batch):
+    MLP, _ = _nn()
+    model = MLP(4, [16, 16, 3], seed=2)
+    rng = np.random.default_rng(9)
+    X = rng.normal(size=(batch, 4))
+    y = rng.integers(0, 3, size=batch)
+    check(lambda xs, ys: loss(model(xs), ys), model.parameters(), X, y, one_hot_classes=3)
+
+
+@pytest.mark.parametrize("name", ["half_squared_error", "l1_loss"])
+def test_nn_regression_losses(name):
+    MLP, losses = _nn()
+    model = MLP(2, [5, 1], activation="tanh", seed=3)
+    rng = np.random.default_rng(10)
+    X = rng.normal(size=(200, 2))
+    Y = rng.normal(size=200)
+    check(lambda xs, ys: getattr(losses, name)(model(xs), ys), model.parameters(), X, Y, labels=1)
+
+
+# ---------------------------------------------------------------------------------------
+# gradients into .grad, reductions, labels, buffers
+# ---------------------------------------------------------------------------------------
+
+
+def test_backward_accumulates_into_grad_like_value_backward():
+    rng = np.random.default_rng(11)
+    layers, params = dense(rng, 2, [3, 1], ["tanh", None])
+    X = rng.normal(size=(30, 2))
+    net = trace(lambda xs: run(layers, xs)[0], params, inputs=2)
+    for p in params:
+        p.grad = 1.0
+    net.forward(X)
+    g = net.backward()
+    close([p.grad for p in params], 1.0 + g)
+    mean = net.backward("mean", accumulate=False)
+    close(mean, g / 30)
+
+
+def test_replay_follows_parameter_updates_and_batch_sizes():
+    rng = np.random.default_rng(12)
+    layers, params = dense(rng, 2, [4, 1], ["relu", None])
+    net = trace(lambda xs: run(layers, xs)[0] ** 2, params, inputs=2)
+    for batch in (5, 17, 5):
+        for p in params:  # a gradient step changes .data between replays
+            p.data -= 0.1 * rng.normal()
+        X = rng.normal(size=(batch, 2))
+        got = net.forward(X)
+        g = net.backward(accumulate=False)
+        ref_loss, ref_grad = plain(lambda xs: run(layers, xs)[0] ** 2, params, X)
+        close(got, ref_loss)
+        close(g, ref_grad)
+
+
+def test_one_hot_helpers():
+    assert [v.data for v in one_hot(2, 4)] == [0.0, 0.0, 1.0, 0.0]
+    np.testing.assert_array_equal(one_hot_array([1, 0], 3), [[0, 1, 0], [1, 0, 0]])
+    with pytest.raises(ValueError, match="class index"):
+        one_hot(4, 4)
+    with pytest.raises(ValueError, match="label 7"):
+        one_hot_array([0, 7], 3)
+
+
+def test_constants_are_frozen_and_unlisted_leaves_are_constants():
+    c = Value(2.0)  # not listed as a parameter
+    p = [Value(0.5)]
+    net = trace(lambda xs: xs[0] * c + p[0], p, inputs=1)
+    c.data = 100.0
+    np.testing.assert_array_equal(net.forward(np.array([[1.0], [3.0]])), [2.5, 6.5])
+
+
+# ---------------------------------------------------------------------------------------
+# the tracing rule and errors
+# ---------------------------------------------------------------------------------------
+
+
+def test_value_as_bool_while_tracing_is_refused():
+    p = [Value(1.0)]
+
+    def fn(xs):
+        z = xs[0] * p[0]
+        return z if z else -z
+
+    with pytest.raises(TracingError, match="bool"):
+        trace(fn, p, inputs=1)
+
+
+@pytest.mark.parametrize("compare", [lambda a: a < 0, lambda a: a <= 0, lambda a: a > 0, lambda a: 0 >= a])
+def test_comparison_while_tracing_is_refused(compare):
+    p = [Value(1.0)]
+    with pytest.raises(TracingError, match="comparison"):
+        trace(lambda xs: xs[0] * p[0] if compare(xs[0]) else p[0], p, inputs=1)
+
+
+def test_max_of_values_and_float_are_refused():
+    p = [Value(1.0), Value(2.0)]
+    with pytest.raises(TracingError, match="comparison"):
+        trace(lambda xs: max(xs[0] * p[0], xs[1] * p[1]), p, inputs=2)
+    with pytest.raises(TracingError, match="float"):
+        trace(lambda xs: Value(float(xs[0])) * p[0], p, inputs=2)
+
+
+def test_comparisons_work_again_after_tracing():
+    p = [Value(1.0)]
+    with pytest.raises(TracingError):
+        trace(lambda xs: xs[0] if xs[0] > 0 else p[0], p, inputs=1)
+    assert Value(1.0) > 0 and bool(Value(0.0)) and float(Value(3.0)) == 3.0
+
+
+def test_wrong_number_of_inputs():
+    rng = np.random.default_rng(13)
+    w = params_of(rng, 3)
+    with pytest.raises(TracingError, match="3 weights and 2 inputs"):
+        trace(lambda xs: Value.dot(w, xs), w, inputs=2)
+    net = trace(lambda xs: Value.dot(w, xs), w, inputs=3)
+    with pytest.raises(ValueError, match=r"shape \(batch, 3\)"):
+        net.forward(np.zeros((4, 2)))
+    with pytest.raises(ValueError, match="without labels"):
+        net.forward(np.zeros((4, 3)), np.zeros(4))
+
+
+def test_labels_checked():
+    w = [Value(1.0)]
+    net = trace(lambda xs, ys: pick([xs[0] * w[0], xs[0]], ys), w, inputs=1, labels=2, one_hot=True)
+    with pytest.raises(ValueError, match="needs labels"):
+        net.forward(np.zeros((2, 1)))
+    with pytest.raises(ValueError, match="label 2 of sample 1"):
+        net.forward(np.zeros((2, 1)), np.array([0, 2]))
+
+
+def test_result_must_depend_on_the_inputs_and_be_values():
+    w = [Value(1.0)]
+    with pytest.raises(TracingError, match="does not depend on any"):
+        trace(lambda xs: w[0] * 2.0, w, inputs=1)
+    with pytest.raises(TypeError, match="must return"):
+        trace(lambda xs: 3.0, w, inputs=1)
+
+
+def test_domain_errors_name_the_operation_and_sample():
+    w = [Value(1.0)]
+    net = trace(lambda xs: (xs[0] * w[0]).log(), w, inputs=1)
+    with pytest.raises(ValueError, match=r"log of -2\.0 is undefined.*sample 1"):
+        net.forward(np.array([[1.0], [-2.0]]))
+    net = trace(lambda xs: w[0] / xs[0], w, inputs=1)
+    with pytest.raises(ValueError, match=r"division of 1\.0 by 0\.0.*sample 2"):
+        net.forward(np.array([[1.0], [3.0], [0.0]]))
+    with pytest.raises(ValueError, match="not a finite number"):
+        net.forward(np.array([[np.nan]]))
+
+
+def test_domain_error_in_backward_names_the_operation():
+    w = [Value(1.0)]
+    net = trace(lambda xs: (xs[0] * w[0]) ** 0.5, w, inputs=1)
+    np.testing.assert_array_equal(net.forward(np.array([[4.0], [0.0]])), [2.0, 0.0])
+    with pytest.raises(ValueError, match=r"0\.0 \*\* -0\.5 is undefined.*backward.*sample 1"):
+        net.backward()
+
+
+def test_overflow_is_not_an_error_like_the_plain_engine():
+    w = [Value(1.0)]
+    net = trace(lambda xs: (xs[0] * w[0]).exp(), w, inputs=1)
+    out = net.forward(np.array([[1000.0], [0.0]]))
+    assert out[0] == np.inf and out[1] == 1.0
