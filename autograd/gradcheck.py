@@ -76,6 +76,8 @@ def gradcheck(
     names = [f"x[{i}]={x:.4g}" for i, x in enumerate(xs)]
     vals = [Value(x) for x in xs]
     y = f(vals)
+    if not isinstance(y, Value):
+        raise TypeError(f"gradcheck needs a function returning one Value, got {y!r}")
     analytic = [float(g) for g in grad(y, vals)]
     numeric = numerical_grad(f, xs, eps)
     _check("gradient check failed:", list(zip(names, analytic, numeric)), atol, rtol)
