@@ -406,7 +406,8 @@ class _Drawing:
             if not keep[i]:
                 continue
             v = order[i]
-            body.append(f"\tn{i} [label={self._value_label(i, received, waiting, done_steps)} {value_attrs(i, i == current)}]\n")
+            label = self._value_label(i, received, waiting, done_steps)
+            body.append(f"\tn{i} [label={label} {value_attrs(i, i == current)}]\n")
             prim = v._prim
             if prim is None:
                 continue
@@ -438,15 +439,16 @@ class _Drawing:
             total = len(walk.steps)
             if step is None:
                 parts.append(
-                    f"backward pass: {total} step{'s' if total != 1 else ''}; "
+                    f"backward pass: {total:,} step{'s' if total != 1 else ''}; "
                     "an edge carries the gradient flowing back (local derivative × upstream)"
                 )
             else:
-                parts.append(f"backward step {step} of {total}: {self._name(current)} sends its gradient to its inputs")
+                name = self._name(current)
+                parts.append(f"backward step {step:,} of {total:,}: {name} sends its gradient to its inputs")
         if self.capped:
             shown = sum(self.keep)
             parts.append(
-                f"showing the {shown} values nearest the output out of {len(self.order)}; "
+                f"showing the {shown:,} values nearest the output out of {len(self.order):,}; "
                 "the rest are counted in the box on the left (raise max_nodes to draw more)"
             )
         # a plain (not HTML) label: "\\l" ends a left-aligned line

@@ -1,17 +1,165 @@
-"""The ``chaingrad draw`` subcommand (placeholder until the drawing command lands)."""
+"""The ``chaingrad draw`` subcommand: a formula in, a drawing of its graph out.
+
+    chaingrad draw "z = w*x + b; y = sigmoid(z); L = (y - t)**2 / 2" \\
+        --set w=2 --set x=-1 --set b=0.5 --set t=1 --backward --auto-label --out graph.svg
+
+The formula is parsed by ``autograd.expr`` (an ``ast`` whitelist, never ``eval``); each
+``--set NAME=NUMBER`` becomes a leaf Value labelled NAME. The output format follows the
+``--out`` extension: .svg, .png, .pdf (need Graphviz's ``dot``), .dot or .gv (DOT text,
+no Graphviz needed). ``--frames DIR`` also writes one SVG per backward step.
+"""
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
+from pathlib import Path
+
+from autograd.backprop import grad, topological_order
+from autograd.expr import parse_expression
+from autograd.value import Value
+from autograd.viz import DEFAULT_MAX_NODES, FORMATS, backward_steps, draw_graph, format_number, save_frames, write_graph
+
+EXIT_USAGE = 2
+EXIT_FAILED = 1
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the "draw" parser; it runs ``run``."""
-    p = subparsers.add_parser("draw", help="draw a computation graph (not available yet)")
+def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Add the "draw" parser to ``subparsers``; it runs ``run``."""
+    p = subparsers.add_parser(
+        "draw",
+        help="draw the computation graph of a formula (forward or backward)",
+        description=(
+            "Draw the computation graph of a formula. Allowed: numbers, names given with --set, "
+            "+ - * / **, unary minus, exp log tanh sigmoid relu abs, and assignments 'name = formula' "
+            "separated by ';' to name intermediate values. The formula is parsed, never executed."
+        ),
+    )
+    p.add_argument("expr", metavar="EXPR", help='the formula, e.g. "sigmoid(w*x + b)"')
+    p.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="NAME=NUMBER",
+        help="give a name its value (repeat for each name)",
+    )
+    p.add_argument(
+        "--params",
+        default=None,
+        metavar="NAMES",
+        help="comma-separated names drawn as parameters, the others as inputs "
+        "(default: w, b, weight, bias, theta and their numbered forms are parameters)",
+    )
+    p.add_argument("--backward", action="store_true", help="draw the backward pass: gradients on edges, step numbers")
+    p.add_argument("--auto-label", action="store_true", help="name unlabelled intermediate values t1, t2, ...")
+    p.add_argument("--frames", metavar="DIR", default=None, help="also write one SVG per backward step into DIR")
+    p.add_argument("--out", default="graph.svg", help="output file: .svg, .png, .pdf, .dot or .gv (default graph.svg)")
+    p.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR", help="layout direction (default LR)")
+    p.add_argument(
+        "--max-nodes",
+        type=int,
+        default=DEFAULT_MAX_NODES,
+        help=f"draw a summary past this many values (default {DEFAULT_MAX_NODES})",
+    )
     p.set_defaults(func=run)
+    return p
+
+
+def _error(message: str) -> None:
+    print(f"chaingrad draw: error: {message}", file=sys.stderr)
+
+
+def parse_assignments(items: list[str]) -> dict[str, float]:
+    """``["w=2", "x=-1"]`` -> ``{"w": 2.0, "x": -1.0}``; a ValueError names a bad item."""
+    values: dict[str, float] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name, text = name.strip(), text.strip()
+        if not sep or not name or not text:
+            raise ValueError(f"--set {item!r}: expected NAME=NUMBER, e.g. --set w=2")
+        if not name.isidentifier():
+            raise ValueError(f"--set {item!r}: {name!r} is not a valid name")
+        try:
+            number = float(text)
+        except ValueError:
+            raise ValueError(f"--set {item!r}: {text!r} is not a number") from None
+        if not math.isfinite(number):
+            raise ValueError(f"--set {item!r}: the value must be a finite number")
+        if name in values:
+            raise ValueError(f"--set {name} is given twice")
+        values[name] = number
+    return values
 
 
 def run(args: argparse.Namespace) -> int:
-    print("chaingrad draw: not available yet", file=sys.stderr)
-    return 1
+    """Draw ``args.expr``; returns 0, 2 for a rejected formula or option, 1 if rendering failed."""
+    out = Path(args.out)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        _error(f"--out {args.out!r}: the extension must be one of {', '.join('.' + f for f in FORMATS)}")
+        return EXIT_USAGE
+    if args.max_nodes is not None and args.max_nodes < 1:
+        _error(f"--max-nodes must be at least 1, got {args.max_nodes}")
+        return EXIT_USAGE
+    try:
+        values = parse_assignments(args.assignments)
+        root, names = parse_expression(args.expr, values)
+    except (ValueError, TypeError) as exc:  # ExpressionError is a ValueError
+        _error(str(exc))
+        return EXIT_USAGE
+
+    params: list[Value] | None = None
+    if args.params is not None:
+        wanted = [n.strip() for n in args.params.split(",") if n.strip()]
+        unknown = [n for n in wanted if n not in values]
+        if unknown:
+            _error(f"--params names values not given with --set: {', '.join(unknown)}")
+            return EXIT_USAGE
+        params = [names[n] for n in wanted]
+    unused = [n for n in values if n not in _used_names(root)]
+    if unused:
+        print(f"note: {', '.join(unused)} {'is' if len(unused) == 1 else 'are'} set but not used", file=sys.stderr)
+
+    options = {
+        "auto_label": args.auto_label,
+        "rankdir": args.rankdir,
+        "max_nodes": args.max_nodes,
+        "params": params,
+        "inputs": [names[n] for n in values] if params is not None else None,
+        "title": _title(args.expr),
+    }
+    try:
+        write_graph(draw_graph(root, backward=args.backward, **options), out, fmt)
+        frames = save_frames(root, args.frames, format="svg", **options) if args.frames else []
+    except RuntimeError as exc:  # Graphviz missing or failing: the message says what to do
+        _error(str(exc))
+        return EXIT_FAILED
+    except OSError as exc:
+        _error(f"cannot write {exc.filename or args.out}: {exc.strerror or exc}")
+        return EXIT_FAILED
+
+    name = root.label or "result"
+    print(f"{name} = {format_number(root.data)}")
+    if args.backward:
+        for n in values:
+            if n not in unused:
+                print(f"d{name}/d{n} = {format_number(_gradient(root, names[n]))}")
+    print(f"wrote {out} ({backward_steps(root)} operations)")
+    if args.frames:
+        print(f"wrote {len(frames)} frames to {args.frames}")
+    return 0
+
+
+def _used_names(root: Value) -> set[str]:
+    return {v.label for v in topological_order(root) if v.is_leaf and v.label}
+
+
+def _gradient(root: Value, leaf: Value) -> float:
+    return float(grad(root, [leaf])[0])
+
+
+def _title(expr: str) -> str:
+    text = " ".join(expr.split())
+    return text if len(text) <= 120 else text[:119] + "…"
