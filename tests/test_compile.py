@@ -425,3 +425,42 @@ def test_overflow_is_not_an_error_like_the_plain_engine():
     net = trace(lambda xs: (xs[0] * w[0]).exp(), w, inputs=1)
     out = net.forward(np.array([[1000.0], [0.0]]))
     assert out[0] == np.inf and out[1] == 1.0
+
+
+# ---------------------------------------------------------------------------------------
+# fit(..., compiled=True) trains the same model as the plain engine
+# ---------------------------------------------------------------------------------------
+
+
+def _fit_both(nouts, X, y, loss, **kw):
+    from nn.layers import MLP
+    from nn.train import fit
+
+    runs = []
+    for compiled in (False, True):
+        model = MLP(X.shape[1], nouts, seed=0)
+        hist = fit(model, X, y, loss=loss, progress=False, compiled=compiled, **kw)
+        runs.append((np.array([p.data for p in model.parameters()]), hist))
+    return runs
+
+
+@pytest.mark.parametrize(
+    "loss, nouts, data",
+    [
+        ("svm", [16, 16, 1], "moons"),
+        ("bce", [8, 1], "moons"),
+        ("mse", [8, 1], "moons"),
+        ("svm", [8, 3], "blobs"),
+        ("ce", [8, 3], "blobs"),
+        ("mse", [8, 3], "blobs"),
+    ],
+)
+def test_fit_compiled_trains_the_same_model(loss, nouts, data):
+    _nn()
+    from nn.data import make_blobs, make_moons
+
+    X, y = make_moons(n=40, noise=0.1, seed=0) if data == "moons" else make_blobs(n=45, seed=0)
+    (w_plain, h_plain), (w_comp, h_comp) = _fit_both(nouts, X, y, loss, epochs=8, reg=1e-3, batch_size=16)
+    np.testing.assert_allclose(w_comp, w_plain, rtol=1e-9, atol=1e-9 * np.max(np.abs(w_plain)))
+    np.testing.assert_allclose(h_comp.loss, h_plain.loss, rtol=1e-9)
+    assert h_comp.accuracy == h_plain.accuracy
