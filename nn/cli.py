@@ -179,6 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--test-fraction", type=fraction, default=0.0, help="hold out this part for testing")
     train.add_argument("--out", default="runs/train", help="run folder (default runs/train)")
     train.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    train.add_argument(
+        "--compiled", action="store_true", help="record the graph once and replay it over each batch with numpy"
+    )
     train.set_defaults(func=cmd_train)
 
     ev = sub.add_parser("evaluate", help="loss and accuracy of a saved model on a data set")
@@ -443,6 +446,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         reg=args.l2,
         seed=args.seed,
         progress=args.progress,
+        compiled=args.compiled,
     )
     final_loss, acc = evaluate(model, X, y, loss, args.l2)
     print(_summary(history, final_loss, acc))
