@@ -140,7 +140,7 @@ def _check_name(name: str, what: str) -> None:
 
 def parse_expression(
     source: str,
-    values: Mapping[str, float] | None = None,
+    values: Mapping[str, float | Value] | None = None,
     *,
     max_chars: int = MAX_CHARS,
     max_nodes: int = MAX_NODES,
@@ -150,6 +150,8 @@ def parse_expression(
 
     ``values`` gives each input name its number; each becomes a leaf ``Value`` labelled
     with the name (one Value per name, however often it is used, so gradients add up).
+    A Value given instead of a number is used as it is, so a formula can be built on
+    existing Values (parameters of a model, or the arguments of a function under test).
     ``names`` maps every name to its Value: the leaves made from ``values`` and the names
     assigned in the formula. Raises ``ExpressionError`` (a ValueError) for anything not
     allowed (see the module docstring) and for values the operations reject, such as the
@@ -181,7 +183,7 @@ def parse_expression(
         if name in FUNCTIONS:
             raise ExpressionError(f"{name!r} is a function and cannot be given a value")
         try:
-            leaves[name] = Value(number, name)
+            leaves[name] = number if isinstance(number, Value) else Value(number, name)
         except (TypeError, ValueError) as exc:
             raise ExpressionError(f"value of {name}: {exc}") from None
         if not math.isfinite(leaves[name].data):
