@@ -393,3 +393,11 @@ def test_no_pytorch_in_dependencies_or_tests():
     for name in ("setup.cfg", "pyproject.toml"):
         text = (ROOT / name).read_text(encoding="utf-8").lower()
         assert "torch" not in text, name
+
+
+def test_grad_with_respect_to_an_interior_node():
+    x = Value(2.0)
+    t = x * x
+    y = t * 3 + t
+    assert grad(y, [t, x]) == [4.0, 16.0]  # dy/dt = 4, dy/dx = 4 · 2x
+    assert (t.grad, x.grad) == (0.0, 0.0)
