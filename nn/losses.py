@@ -32,7 +32,7 @@ def _seq(x: Any, name: str, where: str) -> list[Any]:
     """A non-empty list from a sequence (or a 1-D array)."""
     if isinstance(x, np.ndarray):
         x = x.tolist()
-    if isinstance(x, (Value, int, float)):
+    if isinstance(x, (Value, int, float, np.number)):
         return [x]
     if not isinstance(x, (list, tuple)):
         raise TypeError(f"{where}: {name} must be a list of Values or numbers, got {x!r}")

@@ -19,7 +19,7 @@ import json
 import math
 import os
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -162,9 +162,6 @@ class Module:
 
     def _describe(self) -> str:
         return type(self).__name__
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(child for _, child in self._children())
 
 
 def read_checkpoint(path: PathLike) -> dict[str, Any]:
