@@ -225,7 +225,7 @@ def _statements(tree: ast.Module, source: str) -> list[tuple[str | None, ast.exp
 def _check_all(statements: list[tuple[str | None, ast.expr]], source: str, given: set[str]) -> None:
     """Reject whatever is outside the whitelist, then report every unset name at once."""
     known = set(given)
-    unset: list[str] = []
+    unset: dict[str, tuple[int, int]] = {}  # name -> where it first appears
     for target, expr in statements:
         for node in ast.walk(expr):
             if isinstance(node, ast.Constant):
@@ -243,8 +243,9 @@ def _check_all(statements: list[tuple[str | None, ast.expr]], source: str, given
                 if node.id in FUNCTIONS:
                     if not _is_called(expr, node):
                         raise ExpressionError(f"{node.id} is a function: call it, as in {node.id}(x)")
-                elif node.id not in known and node.id not in unset:
-                    unset.append(node.id)
+                elif node.id not in known:
+                    where = (node.lineno, node.col_offset)
+                    unset[node.id] = min(where, unset.get(node.id, where))
             elif isinstance(node, ast.Call):
                 _check_call(node, source)
             elif isinstance(node, ast.BinOp):
@@ -270,13 +271,14 @@ def _check_all(statements: list[tuple[str | None, ast.expr]], source: str, given
             if target in known:
                 raise ExpressionError(f"{target!r} already has a value; each name can be set only once")
             known.add(target)
-    late = [name for name in unset if name in known]
+    missing = sorted(unset, key=unset.__getitem__)  # in the order they appear in the text
+    late = [name for name in missing if name in known]
     if late:
         raise ExpressionError(f"{late[0]!r} is used before it is assigned")
-    if unset:
-        plural = "s have" if len(unset) > 1 else " has"
+    if missing:
+        plural = "s have" if len(missing) > 1 else " has"
         raise ExpressionError(
-            f"the name{plural} no value: {', '.join(unset)} (give each one, e.g. --set {unset[0]}=1.0)"
+            f"the name{plural} no value: {', '.join(missing)} (give each one, e.g. --set {missing[0]}=1.0)"
         )
 
 

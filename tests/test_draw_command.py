@@ -1,0 +1,152 @@
+"""The ``chaingrad draw`` subcommand, run in-process through argparse and through nn.cli."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import re
+import shutil
+
+import pytest
+
+from nn import draw_command
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+LECTURE = "z = w*x + b; y = 1/(1 + exp(-z)); L = (y - t)**2 / 2"
+SETS = ["--set", "w=2", "--set", "x=-1", "--set", "b=0.5", "--set", "t=1"]
+
+
+def draw(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="chaingrad")
+    sub = parser.add_subparsers(dest="command")
+    draw_command.register(sub)
+    args = parser.parse_args(["draw", *argv])
+    return args.func(args)
+
+
+def test_writes_dot_text_with_labels_and_prints_the_result(tmp_path, capsys):
+    out = tmp_path / "g.dot"
+    assert draw([LECTURE, *SETS, "--auto-label", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("digraph")
+    for name in ("w", "x", "b", "t", "z", "y", "L", "t1", "t3", "t4", "t5"):
+        assert f"<b>{name}</b>" in text
+    printed = capsys.readouterr().out
+    assert "L = 0.3342" in printed  # ½(σ(−1.5) − 1)² = 0.33421
+    assert "9 operations" in printed
+
+
+def test_backward_prints_and_draws_the_gradients(tmp_path, capsys):
+    out = tmp_path / "g.gv"
+    assert draw([LECTURE, *SETS, "--backward", "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    # by hand: dL/dw = (y − t)·y(1 − y)·x with y = σ(−1.5) = 0.18243: 0.12194
+    assert "dL/dw = 0.1219" in printed and "dL/dx = −0.2439" in printed and "dL/dt = 0.8176" in printed
+    text = out.read_text(encoding="utf-8")
+    assert "backward pass: 9 steps" in text and ">#9<" in text
+
+
+def test_params_option_classifies_leaves(tmp_path):
+    plain, chosen = tmp_path / "a.dot", tmp_path / "b.dot"
+    assert draw(["w*x + b", "--set", "w=1", "--set", "x=2", "--set", "b=3", "--out", str(plain)]) == 0
+    assert draw(["w*x + b", "--set", "w=1", "--set", "x=2", "--set", "b=3", "--params", "x", "--out", str(chosen)]) == 0
+
+    def fill(path, name):
+        line = next(ln for ln in path.read_text(encoding="utf-8").splitlines() if f"<b>{name}</b>" in ln)
+        return re.search(r'fillcolor="([^"]+)"', line).group(1)
+
+    assert fill(plain, "w") == fill(plain, "b") != fill(plain, "x")  # by the label rule
+    assert fill(chosen, "x") == fill(plain, "w")  # x is now the parameter
+    assert fill(chosen, "w") == fill(chosen, "b") == fill(plain, "x")  # the others inputs
+
+
+@needs_dot
+@pytest.mark.parametrize("suffix, signature", [(".svg", b"<?xml"), (".png", b"\x89PNG\r\n\x1a\n")])
+def test_svg_and_png_follow_the_extension(tmp_path, suffix, signature):
+    out = tmp_path / f"graph{suffix}"
+    assert draw([LECTURE, *SETS, "--backward", "--auto-label", "--out", str(out)]) == 0
+    assert out.read_bytes().startswith(signature)
+
+
+@needs_dot
+def test_frames_one_svg_per_backward_step(tmp_path, capsys):
+    frames = tmp_path / "frames"
+    assert draw([LECTURE, *SETS, "--frames", str(frames), "--out", str(tmp_path / "g.svg")]) == 0
+    files = sorted(p.name for p in frames.iterdir())
+    assert files == [f"step_{k:03d}.svg" for k in range(1, 10)]
+    assert "wrote 9 frames" in capsys.readouterr().out
+
+
+def test_missing_dot_is_an_error_with_the_install_hint(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    out = tmp_path / "g.svg"
+    assert draw(["w*x", "--set", "w=1", "--set", "x=2", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "Install Graphviz" in err and "apt-get install graphviz" in err
+    assert not out.exists()
+    assert draw(["w*x", "--set", "w=1", "--set", "x=2", "--out", str(tmp_path / "g.dot")]) == 0  # DOT needs no dot
+
+
+@pytest.mark.parametrize(
+    "formula, message",
+    [
+        ("x.real", "attribute access"),
+        ("x[0]", "subscript"),
+        ("(lambda: x)()", "lambda"),
+        ("import os", "import statement"),
+        ("__import__('os')", "dunder name"),
+        ("__import__('os').system('true')", "attribute access"),
+        ("x < 1", "comparison"),
+        ("log(x, base=2)", "keyword argument base="),
+        ("open('/etc/passwd')", "function 'open' is not allowed"),
+        ("x ** 1000", "exponent 1000"),
+        ("x" + " + x" * 600, "characters long"),
+        ("+".join(["x"] * 300), "the limit is 400"),
+        ("x + q + r", "names have no value: q, r"),
+        ("log(-x)", "cannot evaluate"),
+    ],
+)
+def test_rejected_formulas_exit_2_naming_what_was_rejected(tmp_path, capsys, formula, message):
+    out = tmp_path / "g.dot"
+    assert draw([formula, "--set", "x=1", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("chaingrad draw: error: ") and message in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--set", "w"], "expected NAME=NUMBER"),
+        (["--set", "w=two"], "'two' is not a number"),
+        (["--set", "w=inf"], "finite"),
+        (["--set", "2w=1"], "not a valid name"),
+        (["--set", "w=1", "--set", "w=2"], "given twice"),
+        (["--set", "w=1", "--params", "v"], "--params names values not given with --set: v"),
+        (["--set", "w=1", "--out", "g.jpeg"], "the extension must be one of"),
+        (["--set", "w=1", "--max-nodes", "0"], "--max-nodes must be at least 1"),
+    ],
+)
+def test_bad_options_exit_2(tmp_path, monkeypatch, capsys, argv, message):
+    monkeypatch.chdir(tmp_path)
+    argv = [*argv] if "--out" in argv else [*argv, "--out", "g.dot"]
+    assert draw(["w * 2", *argv]) == 2
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unused_names_are_noted(tmp_path, capsys):
+    assert draw(["w * 2", "--set", "w=1", "--set", "x=3", "--out", str(tmp_path / "g.dot")]) == 0
+    assert "note: x is set but not used" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(importlib.util.find_spec("nn.cli") is None, reason="nn.cli is not there yet")
+def test_through_the_chaingrad_command(tmp_path, capsys):
+    from nn.cli import main
+
+    out = tmp_path / "g.dot"
+    assert main(["draw", "sigmoid(w*x + b)", "--set", "w=2", "--set", "x=-1", "--set", "b=0.5", "--out", str(out)]) == 0
+    assert "<b>w</b>" in out.read_text(encoding="utf-8")
+    assert "= 0.1824" in capsys.readouterr().out  # σ(−1.5)
+    assert main(["draw", "x.__class__", "--set", "x=1", "--out", str(out)]) == 2
+    assert "attribute access" in capsys.readouterr().err
