@@ -84,7 +84,7 @@ def _scores_to_classes(scores: np.ndarray) -> np.ndarray:
 
 
 def grid_predictions(
-    model: Callable[[Any], Sequence[Any]], X: np.ndarray, resolution: int = 80, margin: float = 0.5
+    model: Callable[[Any], Sequence[Any]], X: np.ndarray, resolution: int = 60, margin: float = 0.5
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The model's predicted class on a resolution × resolution grid covering the data.
 
@@ -111,7 +111,7 @@ def plot_decision_boundary(
     X: np.ndarray,
     y: np.ndarray,
     path: PathLike,
-    resolution: int = 80,
+    resolution: int = 60,
     title: str = "decision boundary",
 ) -> Path:
     """Filled regions of the model's predicted class over the plane, with the samples on top

@@ -1,0 +1,191 @@
+"""The chaingrad command end to end, in-process: demo, train, evaluate, the run folder, and
+argparse's errors for bad options."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import matplotlib.image as mpimg
+import numpy as np
+import pytest
+
+from nn.cli import main, neuron_table
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+HAVE_DOT = shutil.which("dot") is not None
+
+
+def _check_png(path: Path) -> None:
+    raw = path.read_bytes()
+    assert len(raw) > 0 and raw[:8] == PNG_SIGNATURE
+    image = mpimg.imread(path)
+    assert image.ndim == 3 and image.shape[0] > 50 and image.shape[1] > 50
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    """One demo run shared by the tests below (it trains for a few seconds)."""
+    out = tmp_path_factory.mktemp("runs") / "demo"
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        status = main(["demo", "--out", str(out), "--no-progress"])
+    return status, out, buf.getvalue()
+
+
+def test_demo_writes_every_promised_file(demo_run):
+    status, out, stdout = demo_run
+    assert status == 0
+    for name in ("history.csv", "history.json", "loss_accuracy.png", "decision_boundary.png", "model.json", "run.json"):
+        assert (out / name).is_file(), name
+    _check_png(out / "loss_accuracy.png")
+    _check_png(out / "decision_boundary.png")
+    history = json.loads((out / "history.json").read_text())
+    assert history["epochs"] == 100 and len(history["loss"]) == 100
+    assert len((out / "history.csv").read_text().splitlines()) == 101
+    run = json.loads((out / "run.json").read_text())
+    assert run["loss"] == "svm" and run["l2"] == 1e-4 and run["model"]["nouts"] == [16, 16, 1]
+    assert run["final_accuracy"] == 1.0
+    assert set(run["files"]) <= {p.name for p in out.iterdir()}
+    assert json.loads((out / "model.json").read_text())["format"] == "chaingrad"
+    assert "final: loss" in stdout and "accuracy 100.0%" in stdout
+
+
+@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz's dot is not installed")
+def test_demo_draws_one_samples_graph(demo_run):
+    _, out, _ = demo_run
+    svg = (out / "graph.svg").read_text()
+    assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+
+
+def test_demo_prints_the_lectures_neuron(demo_run):
+    _, _, stdout = demo_run
+    assert "t1" in stdout and "t7" in stdout
+
+
+def test_neuron_table_numbers_by_hand():
+    # w = 2, x = −1, b = 0.5, t = 1: z = −1.5, y = σ(−1.5) = 1/(1 + e^1.5), L = ½(y − 1)²
+    table = neuron_table(2.0, -1.0, 0.5, 1.0)
+    rows = {line.split()[0]: line.split() for line in table.splitlines()[2:-1]}
+    y = 1.0 / (1.0 + np.exp(1.5))
+    assert float(rows["t4"][-2]) == pytest.approx(np.exp(1.5), abs=5e-5)
+    assert float(rows["y"][-2]) == pytest.approx(y, abs=5e-5)
+    assert float(rows["L"][-2]) == pytest.approx(0.5 * (y - 1) ** 2, abs=5e-5)
+    assert float(rows["w"][-1]) == pytest.approx((y - 1) * y * (1 - y) * -1.0, abs=5e-5)
+    assert float(rows["b"][-1]) == pytest.approx((y - 1) * y * (1 - y), abs=5e-5)
+    assert float(rows["L"][-1]) == 1.0
+    assert len(rows) == 13
+
+
+def test_evaluate_reports_the_demo_accuracy(demo_run, capsys):
+    _, out, _ = demo_run
+    assert main(["evaluate", "--model", str(out / "model.json"), "--data", "moons"]) == 0
+    text = capsys.readouterr().out
+    assert "accuracy 100.0%" in text
+    assert "loss svm" in text  # read from the run's run.json
+    run = json.loads((out / "run.json").read_text())
+    loss_line = next(line for line in text.splitlines() if line.startswith("loss "))
+    # with --l2 0 the loss is the data loss alone, smaller than the run's final objective
+    assert 0.0 <= float(loss_line.split()[1]) <= run["final_loss"]
+
+
+def test_train_writes_a_run_folder(tmp_path, capsys):
+    out = tmp_path / "xor"
+    argv = ["train", "--data", "xor", "--samples", "40", "--hidden", "6", "--optimizer", "adam"]
+    argv += ["--epochs", "15", "--batch-size", "10", "--schedule", "linear", "--out", str(out), "--no-progress"]
+    assert main(argv) == 0
+    for name in ("history.csv", "history.json", "loss_accuracy.png", "decision_boundary.png", "model.json", "run.json"):
+        assert (out / name).is_file(), name
+    _check_png(out / "loss_accuracy.png")
+    _check_png(out / "decision_boundary.png")
+    run = json.loads((out / "run.json").read_text())
+    assert run["loss"] == "ce" and run["model"]["nouts"] == [6, 2] and run["batch_size"] == 10
+    h = json.loads((out / "history.json").read_text())
+    assert len(h["lr"]) == 15 and h["lr"][0] > h["lr"][-1]  # the linear schedule decays
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_train_on_csv_with_test_split_and_evaluate(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    y = (X[:, 0] + X[:, 2] > 0).astype(int)
+    csv = tmp_path / "three.csv"
+    csv.write_text("a,b,c,label\n" + "".join(f"{a},{b},{c},{t}\n" for (a, b, c), t in zip(X, y)))
+    out = tmp_path / "run"
+    argv = ["train", "--data", str(csv), "--hidden", "none", "--loss", "svm", "--epochs", "30"]
+    argv += ["--test-fraction", "0.25", "--out", str(out), "--no-progress"]
+    assert main(argv) == 0
+    text = capsys.readouterr().out
+    assert "no decision_boundary.png" in text and "held-out" in text
+    assert not (out / "decision_boundary.png").exists()
+    _check_png(out / "loss_accuracy.png")
+    run = json.loads((out / "run.json").read_text())
+    assert run["test_samples"] == 15 and run["model"]["nouts"] == [1]
+    assert main(["evaluate", "--model", str(out / "model.json"), "--data", str(csv)]) == 0
+    assert "accuracy" in capsys.readouterr().out
+
+
+def test_train_regression_csv(tmp_path, capsys):
+    csv = tmp_path / "line.csv"
+    csv.write_text("x,y\n2,3.5\n4,4.5\n6,5.5\n8,6.5\n")  # float targets: regression
+    out = tmp_path / "reg"
+    argv = ["train", "--data", str(csv), "--hidden", "none", "--epochs", "5", "--lr", "0.01", "--l2", "0"]
+    assert main([*argv, "--out", str(out), "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    assert "loss mse" in text and "n/a (regression)" in text
+    assert json.loads((out / "run.json").read_text())["final_accuracy"] is None
+    assert main(["train", "--data", str(csv), "--loss", "ce", "--out", str(out), "--no-progress"]) == 1
+    assert "--loss mse" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["train", "--epochs", "0"], "'0' must be at least 1"),
+        (["train", "--epochs", "ten"], "'ten' is not a whole number"),
+        (["train", "--lr", "-0.1"], "'-0.1' must be > 0"),
+        (["train", "--lr", "nan"], "'nan' is not a finite number"),
+        (["train", "--hidden", "16,x"], "bad: 'x'"),
+        (["train", "--loss", "hinge"], "invalid choice: 'hinge'"),
+        (["train", "--optimizer", "rmsprop"], "invalid choice: 'rmsprop'"),
+        (["train", "--data", "circles"], "'circles' is neither one of moons"),
+        (["train", "--data", "missing.csv"], "no such CSV file: 'missing.csv'"),
+        (["train", "--test-fraction", "1.5"], "'1.5' must be in [0, 1)"),
+        (["train", "--frobnicate"], "unrecognized arguments: --frobnicate"),
+        (["evaluate", "--data", "moons"], "the following arguments are required: --model"),
+        (["fly"], "invalid choice: 'fly'"),
+    ],
+)
+def test_bad_options_exit_2_with_a_message(argv, message, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(argv)
+    assert e.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_evaluate_missing_or_mismatched_model(tmp_path, capsys, demo_run):
+    assert main(["evaluate", "--model", str(tmp_path / "none.json")]) == 1
+    assert "none.json: no such model file" in capsys.readouterr().err
+    _, out, _ = demo_run
+    csv = tmp_path / "3d.csv"
+    csv.write_text("1,2,3,0\n4,5,6,1\n")
+    assert main(["evaluate", "--model", str(out / "model.json"), "--data", str(csv)]) == 1
+    assert "expects 2 features" in capsys.readouterr().err
+
+
+def test_no_command_prints_help(capsys):
+    assert main([]) == 2
+    out = capsys.readouterr().out
+    assert "demo" in out and "train" in out and "evaluate" in out and "draw" in out
+
+
+def test_python_dash_m_nn_runs_the_same_command():
+    proc = subprocess.run(
+        [sys.executable, "-m", "nn", "train", "--batch-size", "0"], capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 2
+    assert "'0' must be at least 1" in proc.stderr
