@@ -411,7 +411,7 @@ class _Drawing:
             prim = v._prim
             if prim is None:
                 continue
-            body.append(f"\to{i} [label={_q(prim.symbol)} tooltip={_q(prim.name)} {_OP_ATTRS}]\n")
+            body.append(f"\to{i} [label={_q(prim.symbol)} tooltip={_q(prim.name)} {_op_attrs(prim.symbol)}]\n")
             lost = False
             for slot, j in enumerate(self.parent_ids[i]):
                 if keep[j]:
@@ -586,13 +586,19 @@ _OP_ATTRS = _attr_text(
         "style": "filled",
         "fillcolor": _OP_FILL,
         "color": _OP_BORDER,
-        "width": "0.42",
         "fixedsize": "shape",
         "margin": "0.02",
         "fontsize": "13",
         "ordering": "in",
     }
 )
+
+
+def _op_attrs(symbol: str) -> str:
+    """A circle wide enough for the symbol: × and + small, tanh and relu larger."""
+    return f"{_OP_ATTRS} width={'0.42' if len(symbol) <= 2 else '0.56'}"
+
+
 _CURRENT_EDGE = f' [color="{_CURRENT}" penwidth=2]'
 
 
