@@ -28,6 +28,7 @@ of the epoch loss; the History records why training stopped.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
 import math
@@ -40,7 +41,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm as _text_tqdm
+
+if importlib.util.find_spec("ipywidgets") is not None:
+    from tqdm.auto import tqdm  # a widget bar in Jupyter, the text bar elsewhere
+else:
+    tqdm = _text_tqdm  # tqdm.auto would warn in Jupyter that ipywidgets is missing; the text bar works there too
 
 from autograd import Value, no_grad
 
