@@ -4,7 +4,7 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, gradcheck
@@ -163,8 +163,7 @@ def test_mlp_input_gradient_matches_central_differences(activation, xs):
     model = MLP(3, [4, 2], activation=activation, output_activation="tanh", seed=2)
     if activation == "relu":  # stay away from the kinks of relu
         pre = [n._forward([Value(x) for x in xs], xs).parents[0].data for n in model.layers[0].neurons]
-        if min(abs(p) for p in pre) < 1e-3:
-            return
+        assume(min(abs(p) for p in pre) > 1e-3)
     assert gradcheck(lambda v: Value.sum(model(v)), xs)
 
 
