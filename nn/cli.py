@@ -506,7 +506,8 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     nout = model.nouts[-1] if hasattr(model, "nouts") else 1
     loss = args.loss or _run_loss(path) or ("mse" if y.dtype.kind == "f" else ("svm" if nout == 1 else "ce"))
     value, acc = evaluate(model, X, y, loss, args.l2)
-    print(f"model {path} ({model}) on {args.data}, {len(y)} samples, loss {loss}:")
+    penalty = f" + {args.l2:g}·R(W)" if args.l2 else ", no L2 term"
+    print(f"model {path} ({model}) on {args.data}, {len(y)} samples, loss {loss} (mean over samples{penalty}):")
     print(f"loss {value:.4f}")
     print(f"accuracy {_fmt_acc(acc)}")
     return 0

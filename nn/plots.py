@@ -78,32 +78,58 @@ def plot_history(history: Any, path: PathLike, title: str = "training") -> Path:
 
 
 def _scores_to_classes(scores: np.ndarray) -> np.ndarray:
-    if scores.shape[1] == 1:
-        return (scores[:, 0] > 0.0).astype(np.int64)
-    return scores.argmax(axis=1)
+    if scores.shape[-1] == 1:
+        return (scores[..., 0] > 0.0).astype(np.int64)
+    return scores.argmax(axis=-1)
 
 
-def grid_predictions(
+def grid_scores(
     model: Callable[[Any], Sequence[Any]], X: np.ndarray, resolution: int = 60, margin: float = 0.5
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The model's predicted class on a resolution × resolution grid covering the data.
-
-    Returns ``(xx, yy, classes)`` ready for ``contourf``. One output means a binary
-    classifier that says class 1 where the score is > 0; several outputs take the argmax.
-    Evaluated under ``no_grad``: no graph is kept.
-    """
+    """The model's outputs on a resolution × resolution grid covering the data (plus
+    ``margin`` on every side): ``(xx, yy, scores)`` with scores of shape
+    (resolution, resolution, n_outputs). Evaluated under ``no_grad``: no graph is kept."""
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"a decision boundary needs 2-D inputs, got data of shape {X.shape}")
-    if resolution < 2:
-        raise ValueError(f"grid resolution must be >= 2, got {resolution}")
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(f"grid resolution must be an integer >= 2, got {resolution!r}")
     lo = X.min(axis=0) - margin
     hi = X.max(axis=0) + margin
     xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     points = np.column_stack([xx.ravel(), yy.ravel()]).tolist()
     with no_grad():
-        scores = np.array([[float(s) for s in model(p)] for p in points])
-    return xx, yy, _scores_to_classes(scores).reshape(xx.shape)
+        scores = np.array([[float(s) for s in _as_list(model(p))] for p in points])
+    return xx, yy, scores.reshape(resolution, resolution, -1)
+
+
+def _as_list(out: Any) -> list[Any]:
+    return list(out) if isinstance(out, (list, tuple)) else [out]
+
+
+def grid_predictions(
+    model: Callable[[Any], Sequence[Any]], X: np.ndarray, resolution: int = 60, margin: float = 0.5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The model's predicted class on the grid of ``grid_scores``: ``(xx, yy, classes)``.
+    One output means a binary classifier that says class 1 where the score is > 0;
+    several outputs take the argmax."""
+    xx, yy, scores = grid_scores(model, X, resolution, margin)
+    return xx, yy, _scores_to_classes(scores)
+
+
+def _winning_margins(scores: np.ndarray) -> np.ndarray:
+    """m_k = s_k − max_{j≠k} s_j on every grid point: class k wins where m_k > 0, and the
+    boundary is m_k = 0. Contouring these (rather than the class index) interpolates
+    between grid points, so boundaries come out smooth at a modest resolution."""
+    if scores.shape[-1] == 1:
+        s = scores[..., 0]
+        return np.stack([-s, s], axis=-1)
+    C = scores.shape[-1]
+    out = np.empty_like(scores)
+    for k in range(C):
+        others = np.delete(scores, k, axis=-1)
+        out[..., k] = scores[..., k] - others.max(axis=-1)
+    return out
 
 
 def plot_decision_boundary(
@@ -114,17 +140,25 @@ def plot_decision_boundary(
     resolution: int = 60,
     title: str = "decision boundary",
 ) -> Path:
-    """Filled regions of the model's predicted class over the plane, with the samples on top
-    coloured by their true class, saved to ``path``. ``X`` must have two columns."""
+    """Filled regions of the model's predicted class over the plane, the boundaries as
+    lines, and the samples on top coloured by their true class, saved to ``path``.
+    ``X`` must have two columns; a one-output model is a binary classifier (class 1 where
+    its score is > 0), a model with several outputs predicts the argmax."""
+    X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
-    xx, yy, classes = grid_predictions(model, X, resolution=resolution)
-    n_classes = int(max(int(y.max()) if len(y) else 0, int(classes.max())) + 1)
+    xx, yy, scores = grid_scores(model, X, resolution=resolution)
+    margins = _winning_margins(scores)
+    n_classes = max(int(y.max()) + 1 if len(y) else 0, margins.shape[-1])
     colors = [CLASS_COLORS[k % len(CLASS_COLORS)] for k in range(n_classes)]
     cmap = ListedColormap(colors)
     fig = Figure(figsize=(5.5, 5))
     ax = fig.subplots()
-    levels = np.arange(n_classes + 1) - 0.5
-    ax.contourf(xx, yy, classes, levels=levels, cmap=cmap, alpha=0.3)
+    for k in range(margins.shape[-1]):
+        m = margins[..., k]
+        if m.max() > 0:
+            ax.contourf(xx, yy, m, levels=[0.0, max(float(m.max()), 1e-12)], colors=[colors[k]], alpha=0.3)
+        if m.min() < 0 < m.max():
+            ax.contour(xx, yy, m, levels=[0.0], colors="#333333", linewidths=1.0)
     ax.scatter(X[:, 0], X[:, 1], c=y, cmap=cmap, vmin=-0.5, vmax=n_classes - 0.5, s=22, edgecolors="k", linewidths=0.5)
     ax.set_xlim(xx.min(), xx.max())
     ax.set_ylim(yy.min(), yy.max())

@@ -189,3 +189,34 @@ def test_python_dash_m_nn_runs_the_same_command():
     )
     assert proc.returncode == 2
     assert "'0' must be at least 1" in proc.stderr
+
+
+# -- the plots on their own ----------------------------------------------------------------
+
+
+def test_grid_predictions_of_a_hand_made_classifier():
+    from nn.plots import grid_predictions
+
+    X = np.array([[-1.0, -2.0], [1.0, 2.0]])
+    xx, yy, classes = grid_predictions(lambda p: [p[0] - 0.25], X, resolution=9, margin=0.0)
+    assert xx.shape == yy.shape == classes.shape == (9, 9)
+    np.testing.assert_array_equal(classes, (xx > 0.25).astype(int))
+    assert xx[0, 0] == -1.0 and xx[0, -1] == 1.0 and yy[0, 0] == -2.0 and yy[-1, 0] == 2.0
+    # three outputs: the argmax, computed here from the grid's own coordinates
+    gx, gy = np.meshgrid(np.linspace(-1, 1, 5), np.linspace(-2, 2, 5))
+    _, _, three = grid_predictions(lambda p: [p[0], p[1] / 2 + 0.1, -p[0]], X, resolution=5, margin=0.0)
+    np.testing.assert_array_equal(three, np.argmax(np.stack([gx, gy / 2 + 0.1, -gx], axis=-1), axis=-1))
+
+
+def test_plots_write_pngs_and_reject_bad_input(tmp_path):
+    from nn.plots import plot_decision_boundary, plot_history
+    from nn.train import History
+
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0]])
+    y = np.array([0, 1, 2])
+    _check_png(plot_decision_boundary(lambda p: [p[0], p[1], 0.5], X, y, tmp_path / "b.png", resolution=10))
+    _check_png(plot_history(History(loss=[1.0, 0.5], accuracy=[None, None], lr=[0.1, 0.05]), tmp_path / "h.png"))
+    with pytest.raises(ValueError, match=r"2-D inputs, got data of shape \(3, 3\)"):
+        plot_decision_boundary(lambda p: [p[0]], np.zeros((3, 3)), y, tmp_path / "c.png")
+    with pytest.raises(ValueError, match="at least one epoch"):
+        plot_history(History(), tmp_path / "e.png")
