@@ -243,3 +243,29 @@ def test_random_search_improves_on_its_first_try(capsys):
     # gradient descent does far better than guessing (the lecture's point)
     fit(model, X, y, "mse", SGD(model.parameters(), lr=0.01, momentum=0.9), epochs=300, progress=False)
     assert evaluate(model, X, y, "mse")[0] < result.best_loss
+
+
+def test_fit_pauses_the_cyclic_collector_and_restores_it():
+    import gc
+
+    X, y = make_moons(10, seed=0)
+    model = MLP(2, [2, 1], seed=0)
+    seen = []
+    assert gc.isenabled()
+    fit(model, X, y, "svm", epochs=2, progress=False, callback=lambda *_: seen.append(gc.isenabled()))
+    assert seen == [False, False] and gc.isenabled()
+    fit(model, X, y, "svm", epochs=1, progress=False, pause_gc=False, callback=lambda *_: seen.append(gc.isenabled()))
+    assert seen[-1] is True
+
+    def failing(outputs, target):
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        fit(model, X, y, failing, epochs=1, progress=False)
+    assert gc.isenabled()
+    gc.disable()  # a caller who had it off keeps it off
+    try:
+        fit(model, X, y, "svm", epochs=1, progress=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
