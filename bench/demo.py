@@ -20,7 +20,9 @@ batch, SGD with lr = 1.0 − 0.9·k/100 at step k, 100 steps.
   mean over every timed step, fast ones included, so it errs in micrograd's favour.
 
 Both use the same data, the default interpreter settings (garbage collector on) and the
-same process; the time per step of each and their ratio are printed. ``--profile`` adds a
+same process, one after the other (taking turns would let chaingrad's collector runs
+clear micrograd's cyclic garbage); the time per step of each and their ratio are printed.
+The host is shared, so figures move by ±20 % from run to run: run it twice. ``--profile`` adds a
 cProfile table of a second, profiled chaingrad run (where the time goes).
 
 Run: ``make bench`` or ``.venv/bin/python bench/demo.py`` (micrograd from ``pip install -e '.[bench]'``).
@@ -30,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import platform
 import pstats
@@ -60,63 +63,77 @@ def _per_step(seconds: list[float]) -> str:
     )
 
 
-def run_chaingrad(seed: int, steps: int, profile: bool, pause_gc: bool = True) -> tuple[list[float], float, float, str]:
-    """(seconds of each step, final loss, final accuracy, profile table or '')."""
-    X, y, model, optimizer = demo_setup(seed)
-    profiler = cProfile.Profile() if profile else None
-    stamps = [time.perf_counter()]
-    if profiler is not None:
-        profiler.enable()
-    fit(
-        model,
-        X,
-        y,
-        "svm",
-        optimizer,
-        epochs=steps,
-        reg=DEMO_L2,
-        progress=False,
-        callback=lambda *_: stamps.append(time.perf_counter()),
-        pause_gc=pause_gc,
-    )
-    if profiler is not None:
-        profiler.disable()
-    per_step = [b - a for a, b in zip(stamps, stamps[1:])]
-    loss, acc = evaluate(model, X, y, "svm", DEMO_L2)
-    table = ""
-    if profiler is not None:
-        buf = io.StringIO()
-        pstats.Stats(profiler, stream=buf).sort_stats("tottime").print_stats(15)
-        table = buf.getvalue()
-    return per_step, loss, acc or 0.0, table
+class ChaingradRun:
+    """The demo through ``fit``, resumable: ``run(k)`` trains k more steps (the optimizer
+    keeps its step count, so the schedule carries on) and returns each step's seconds."""
+
+    def __init__(self, seed: int, pause_gc: bool = True) -> None:
+        self.X, self.y, self.model, self.optimizer = demo_setup(seed)
+        self.pause_gc = pause_gc
+
+    def run(self, steps: int) -> list[float]:
+        stamps = [time.perf_counter()]
+        fit(
+            self.model,
+            self.X,
+            self.y,
+            "svm",
+            self.optimizer,
+            epochs=steps,
+            reg=DEMO_L2,
+            progress=False,
+            callback=lambda *_: stamps.append(time.perf_counter()),
+            pause_gc=self.pause_gc,
+        )
+        return [b - a for a, b in zip(stamps, stamps[1:])]
+
+    def final(self) -> tuple[float, float]:
+        loss, acc = evaluate(self.model, self.X, self.y, "svm", DEMO_L2)
+        return loss, acc or 0.0
 
 
-def run_micrograd(seed: int, steps: int, total_steps: int) -> tuple[list[float], float, float]:
-    """(seconds of each step, loss and accuracy at the last timed step) of micrograd's demo loop."""
-    X, y, _, _ = demo_setup(seed)  # the same data as chaingrad's run
-    signs = (2 * y - 1).tolist()  # {0, 1} -> {-1, +1}
-    rows = [[MValue(a), MValue(b)] for a, b in X.tolist()]
-    random.seed(1337)
-    model = MMLP(2, [16, 16, 1])
-    params = model.parameters()
-    loss_value = accuracy = float("nan")
-    per_step = []
-    for k in range(steps):
+class MicrogradRun:
+    """micrograd's demo loop on the same data, one step per call of ``step()``."""
+
+    def __init__(self, seed: int, total_steps: int) -> None:
+        X, y, _, _ = demo_setup(seed)  # the same data as chaingrad's run
+        self.signs = (2 * y - 1).tolist()  # {0, 1} -> {-1, +1}
+        self.rows = [[MValue(a), MValue(b)] for a, b in X.tolist()]
+        random.seed(1337)
+        self.model = MMLP(2, [16, 16, 1])
+        self.params = self.model.parameters()
+        self.total_steps = total_steps
+        self.k = 0
+        self.loss = self.accuracy = float("nan")
+
+    def step(self) -> float:
         start = time.perf_counter()
-        scores = [model(r) for r in rows]
-        margins = [(1 + -s * score).relu() for s, score in zip(signs, scores)]
+        scores = [self.model(r) for r in self.rows]
+        margins = [(1 + -s * score).relu() for s, score in zip(self.signs, scores)]
         data_loss = sum(margins) * (1.0 / len(margins))
-        l2 = DEMO_L2 * sum(p * p for p in params)
+        l2 = DEMO_L2 * sum(p * p for p in self.params)
         total = data_loss + l2
-        accuracy = sum((score.data > 0) == (s > 0) for s, score in zip(signs, scores)) / len(signs)
-        model.zero_grad()
+        self.accuracy = sum((score.data > 0) == (s > 0) for s, score in zip(self.signs, scores)) / len(self.signs)
+        self.model.zero_grad()
         total.backward()
-        lr = 1.0 - 0.9 * k / total_steps
-        for p in params:
+        lr = 1.0 - 0.9 * self.k / self.total_steps
+        for p in self.params:
             p.data -= lr * p.grad
-        loss_value = total.data
-        per_step.append(time.perf_counter() - start)
-    return per_step, loss_value, accuracy
+        self.loss = total.data
+        self.k += 1
+        return time.perf_counter() - start
+
+
+def profile_chaingrad(seed: int, steps: int) -> str:
+    """A cProfile table (by own time) of a chaingrad run."""
+    run = ChaingradRun(seed)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    run.run(steps)
+    profiler.disable()
+    buf = io.StringIO()
+    pstats.Stats(profiler, stream=buf).sort_stats("tottime").print_stats(15)
+    return buf.getvalue()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,18 +149,26 @@ def main(argv: list[str] | None = None) -> int:
         f"Python {platform.python_version()} ({platform.python_implementation()}), numpy {np.__version__}, "
         f"micrograd {metadata.version('micrograd')}, garbage collector on (default settings)"
     )
-    c_steps, c_loss, c_acc, _ = run_chaingrad(args.seed, args.steps, profile=False)
+    # One after the other, each from a clean heap: taking turns would let chaingrad's
+    # collector runs clear micrograd's cyclic garbage and charge it to chaingrad.
+    gc.collect()
+    chain = ChaingradRun(args.seed)
+    c_steps = chain.run(args.steps)
+    gc.collect()
+    g_steps = ChaingradRun(args.seed, pause_gc=False).run(args.steps)
+    gc.collect()
+    micro = MicrogradRun(args.seed, DEMO_STEPS)
+    m_steps = [micro.step() for _ in range(args.micrograd_steps)]
+    c_loss, c_acc = chain.final()
     print(
         f"chaingrad: {len(c_steps):>3} steps, {_per_step(c_steps)} "
         f"(final loss {c_loss:.4f}, accuracy {100 * c_acc:.0f}%)"
     )
-    g_steps, _, _, _ = run_chaingrad(args.seed, args.steps, profile=False, pause_gc=False)
     print(f"chaingrad: {len(g_steps):>3} steps, {_per_step(g_steps)} with fit(pause_gc=False): collector left on")
-    m_steps, m_loss, m_acc = run_micrograd(args.seed, args.micrograd_steps, DEMO_STEPS)
     print(
         f"micrograd: {len(m_steps):>3} steps, {_per_step(m_steps)} "
         f"(timed the first {len(m_steps)} of the demo's {DEMO_STEPS} steps only; "
-        f"loss {m_loss:.4f}, accuracy {100 * m_acc:.0f}% after step {len(m_steps)})"
+        f"loss {micro.loss:.4f}, accuracy {100 * micro.accuracy:.0f}% at step {len(m_steps)})"
     )
     print(f"micrograd step times: {', '.join(f'{s:.2f}' for s in m_steps)} s")
     ratio = statistics.mean(m_steps) / statistics.mean(c_steps)
@@ -158,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         f"(mean; {statistics.median(m_steps) / statistics.median(g_steps):.1f}× by median)"
     )
     if args.profile:  # a separate run: the profiler's own cost would distort the timing above
-        _, _, _, table = run_chaingrad(args.seed, args.steps, profile=True)
+        table = profile_chaingrad(args.seed, args.steps)
         print(f"\ncProfile of a second chaingrad run ({args.steps} steps; profiling slows it down):")
         print(table)
     return 0
