@@ -220,3 +220,13 @@ def test_plots_write_pngs_and_reject_bad_input(tmp_path):
         plot_decision_boundary(lambda p: [p[0]], np.zeros((3, 3)), y, tmp_path / "c.png")
     with pytest.raises(ValueError, match="at least one epoch"):
         plot_history(History(), tmp_path / "e.png")
+
+
+def test_train_compiled_matches_the_scalar_run(tmp_path, capsys):
+    argv = ["train", "--data", "moons", "--samples", "30", "--hidden", "4", "--epochs", "5", "--no-progress"]
+    assert main([*argv, "--out", str(tmp_path / "plain")]) == 0
+    assert main([*argv, "--compiled", "--out", str(tmp_path / "compiled")]) == 0
+    plain = json.loads((tmp_path / "plain" / "history.json").read_text())
+    compiled = json.loads((tmp_path / "compiled" / "history.json").read_text())
+    np.testing.assert_allclose(compiled["loss"], plain["loss"], rtol=1e-9)
+    assert compiled["accuracy"] == plain["accuracy"]
