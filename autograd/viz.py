@@ -681,6 +681,13 @@ def pipe(graph: graphviz.Digraph, fmt: str) -> bytes:
         raise RuntimeError(f"Graphviz failed to render the drawing as {fmt}: {exc}") from exc
 
 
+def _umask() -> int:
+    """The process's umask (os.umask can only be read by setting it, so it is set back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_graph(graph: graphviz.Digraph, path: str | os.PathLike[str], format: str | None = None) -> Path:
     """Render ``graph`` to ``path`` (format from the suffix unless given): written to a
     temporary file in the same folder first and then moved into place, so a failed render
@@ -693,6 +700,7 @@ def write_graph(graph: graphviz.Digraph, path: str | os.PathLike[str], format: s
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it 0600; a plain open() would honour the umask
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

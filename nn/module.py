@@ -31,6 +31,13 @@ VERSION = 1
 PathLike = str | os.PathLike
 
 
+def _umask() -> int:
+    """The process's umask (os.umask can only be read by setting it, so it is set back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 class Module:
     """Base class of Neuron, Layer and MLP.
 
@@ -131,6 +138,7 @@ class Module:
                 f.write(text)
                 f.flush()
                 os.fsync(f.fileno())
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it 0600; a plain open() would honour the umask
             os.replace(tmp, path)
         except BaseException:
             if os.path.exists(tmp):

@@ -230,3 +230,28 @@ def test_train_compiled_matches_the_scalar_run(tmp_path, capsys):
     compiled = json.loads((tmp_path / "compiled" / "history.json").read_text())
     np.testing.assert_allclose(compiled["loss"], plain["loss"], rtol=1e-9)
     assert compiled["accuracy"] == plain["accuracy"]
+
+
+def test_written_files_honour_the_umask(tmp_path):
+    """model.json (Module.save) and drawings (autograd.viz.write_graph) are written through
+    a temporary file, which mkstemp creates 0600; they end up as a plain open() would
+    make them: 0666 less the umask."""
+    import os
+    import stat
+
+    import graphviz
+
+    from autograd.viz import write_graph
+    from nn.layers import MLP
+
+    previous = os.umask(0o027)
+    try:
+        model_file = MLP(2, [3, 1]).save(tmp_path / "model.json")
+        drawing = write_graph(graphviz.Digraph(), tmp_path / "graph.dot")  # DOT text: no Graphviz needed
+        os.umask(0o002)
+        again = MLP(2, [3, 1]).save(tmp_path / "again.json")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(model_file.stat().st_mode) == 0o640
+    assert stat.S_IMODE(drawing.stat().st_mode) == 0o640
+    assert stat.S_IMODE(again.stat().st_mode) == 0o664
