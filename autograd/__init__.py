@@ -1,10 +1,12 @@
 """chaingrad's engine: scalar reverse-mode automatic differentiation.
 
 Read in this order: ``value`` (the node), ``primitives`` (the table of operations, forward
-and backward side by side), ``backprop`` (the walk), then ``functional`` and ``gradcheck``.
+and backward side by side), ``backprop`` (the walk), then ``functional`` and ``gradcheck``;
+``compile`` records a graph once and replays it over a batch with numpy.
 """
 
 from .backprop import backward, grad, is_grad_enabled, no_grad, topological_order, zero_grad
+from .compile import CompiledGraph, TracingError, is_tracing, one_hot, one_hot_array, pick, trace
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
 from .primitives import PRIMITIVES, Primitive
 from .value import Value
@@ -22,4 +24,11 @@ __all__ = [
     "gradcheck",
     "numerical_grad",
     "GradcheckError",
+    "trace",
+    "CompiledGraph",
+    "TracingError",
+    "is_tracing",
+    "one_hot",
+    "one_hot_array",
+    "pick",
 ]

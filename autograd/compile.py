@@ -47,7 +47,17 @@ from .backprop import _grad_mode, topological_order
 from .primitives import ARRAY, DOT, FLOAT, PRIMITIVES, MatrixMath, Primitive
 from .value import TracingError, Value, _Tracing
 
-__all__ = ["trace", "CompiledGraph", "Program", "TracingError", "one_hot", "one_hot_array", "pick", "OPCODES"]
+__all__ = [
+    "trace",
+    "CompiledGraph",
+    "Program",
+    "TracingError",
+    "is_tracing",
+    "one_hot",
+    "one_hot_array",
+    "pick",
+    "OPCODES",
+]
 
 OPCODES: tuple[str, ...] = tuple(PRIMITIVES)
 """Primitive code i means the row ``PRIMITIVES[OPCODES[i]]``; leaves have negative codes."""
@@ -55,6 +65,12 @@ OPCODES: tuple[str, ...] = tuple(PRIMITIVES)
 INPUT, LABEL, PARAM, CONST = -1, -2, -3, -4
 _LEAF_KINDS = {INPUT: "input", LABEL: "label", PARAM: "param", CONST: "const"}
 _PRIMS: tuple[Primitive, ...] = tuple(PRIMITIVES[name] for name in OPCODES)
+
+
+def is_tracing() -> bool:
+    """Whether ``trace`` is recording right now. Code that would read a sample's numbers to
+    build its graph (a loss's max shift, a clamp) asks this to build a branch-free form."""
+    return _Tracing.active
 
 
 # ---------------------------------------------------------------------------------------

@@ -5,8 +5,14 @@ takes Values or plain numbers, and returns a Value you can call ``.backward()`` 
 natural logs. Where a formula can overflow (softmax, log-softmax, cross-entropy, binary
 cross-entropy from logits) the stable form is used; it gives the same value and gradient.
 
-Class labels are indices 0..C−1. Bad arguments (a label out of range, an empty batch,
-lengths that do not match, a hinge target that is not ±1) raise ValueError with the numbers.
+Class labels are indices 0..C−1, or one-hot sequences (Values or numbers): with a one-hot
+label the true score is ``pick(scores, onehot)``, a dot with the one-hot, so the label is data
+in the graph. Binary targets may be numbers or Values. That is what lets
+``autograd.compile.trace`` record a loss once and replay it for every label: no loss here
+indexes by a label Value or branches on a sample's numbers while tracing (see each docstring).
+
+Bad arguments (a label out of range, an empty batch, lengths that do not match, a hinge
+target that is not ±1) raise ValueError with the numbers.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
+from autograd.compile import is_tracing, pick
 
 Scalar = Value | float
 Scores = Sequence[Scalar]
@@ -58,6 +65,36 @@ def _label(label: Any, n: int, where: str) -> int:
     if not 0 <= label < n:
         raise ValueError(f"{where}: label {label} is out of range for {n} classes (0..{n - 1})")
     return int(label)
+
+
+def _one_hot(label: Any, n: int, where: str) -> list[Any] | None:
+    """The entries of a one-hot label (a sequence of n Values or numbers, one 1 and the rest
+    0), or None for a class index. The entries' numbers are checked; under tracing those are
+    the placeholder label's, which ``trace`` makes a valid one-hot."""
+    if isinstance(label, np.ndarray):
+        label = label.tolist()
+    if not isinstance(label, (list, tuple)):
+        return None
+    if len(label) != n:
+        raise ValueError(f"{where}: a one-hot label needs {n} entries (one per class), got {len(label)}")
+    for t in label:
+        if isinstance(t, bool) or not isinstance(t, (Value, int, float, np.integer, np.floating)):
+            raise TypeError(f"{where}: one-hot entries must be Values or numbers, got {t!r}")
+    data = [_data(t) for t in label]
+    if any(d not in (0.0, 1.0) for d in data) or sum(data) != 1.0:
+        raise ValueError(f"{where}: a one-hot label has one 1 and {n - 1} zeros, got {data}")
+    return list(label)
+
+
+def _class_label(label: Any, n: int, where: str) -> int | list[Any]:
+    """A class index, or the entries of a one-hot label that holds Values. A one-hot of plain
+    numbers is turned into its index: the same loss, built as for the index."""
+    onehot = _one_hot(label, n, where)
+    if onehot is None:
+        return _label(label, n, where)
+    if any(isinstance(t, Value) for t in onehot):
+        return onehot
+    return [_data(t) for t in onehot].index(1.0)
 
 
 def _data(v: Any) -> float:
@@ -116,28 +153,63 @@ def l1_loss(preds: Any, targets: Any, reduction: str = "mean") -> Value:
 # ---------------------------------------------------------------------------------------
 
 
+def _target(y: Any, allowed: tuple[float, float], where: str) -> float | Value:
+    """A binary target: a number, or a Value (a label that is data), whose number is one of
+    ``allowed``."""
+    ok = isinstance(y, (Value, int, float, np.integer, np.floating)) and not isinstance(y, bool)
+    if not ok or _data(y) not in allowed:
+        names = " or ".join("+1" if v == 1.0 and allowed[0] < 0 else str(int(v)) for v in allowed)
+        raise ValueError(f"{where}: the target y must be {names}, got {y!r}")
+    return y if isinstance(y, Value) else float(y)
+
+
 def hinge(score: Any, y: Any) -> Value:
-    """Binary hinge loss max(0, 1 − y·s) for a target y in {−1, +1}."""
-    if isinstance(y, bool) or not isinstance(y, (int, float, np.integer, np.floating)) or y not in (-1, 1):
-        raise ValueError(f"hinge: the target y must be -1 or +1, got {y!r}")
-    return (_value(score) * float(-y) + 1.0).relu()
+    """Binary hinge loss max(0, 1 − y·s) for a target y in {−1, +1} (a number or a Value)."""
+    t = _target(y, (-1.0, 1.0), "hinge")
+    return (_value(score) * (-t) + 1.0).relu()
 
 
-def multiclass_hinge(scores: Scores, label: int, margin: float = 1.0) -> Value:
-    """Multiclass SVM loss Σ_{j≠y} max(0, s_j − s_y + margin)."""
+def multiclass_hinge(scores: Scores, label: Any, margin: float = 1.0) -> Value:
+    """Multiclass SVM loss Σ_{j≠y} max(0, s_j − s_y + margin).
+
+    ``label`` is a class index, or a one-hot sequence: then s_y = ``pick(scores, onehot)`` and
+    the sum runs over every j with the factor (1 − onehot_j), which removes the j = y term.
+    """
     s = _seq(scores, "scores", "multiclass_hinge")
-    y = _label(label, len(s), "multiclass_hinge")
+    y = _class_label(label, len(s), "multiclass_hinge")
     if not margin >= 0.0:
         raise ValueError(f"multiclass_hinge: margin must be >= 0, got {margin!r}")
+    if isinstance(y, list):
+        threshold = pick(s, y) - margin
+        return Value.sum([(1.0 - t) * (_value(sj) - threshold).relu() for sj, t in zip(s, y)])
     if len(s) == 1:
         return Value(0.0)
     threshold = _value(s[y]) - margin  # one node, shared by every term
     return Value.sum([(_value(sj) - threshold).relu() for j, sj in enumerate(s) if j != y])
 
 
+def _graph_max(s: list[Value]) -> Value:
+    """max(s) built in the graph without a branch, max(a, b) = b + relu(a − b), pairwise."""
+    while len(s) > 1:
+        pairs = [b + (a - b).relu() for a, b in zip(s[::2], s[1::2])]
+        s = pairs + ([s[-1]] if len(s) % 2 else [])
+    return s[0]
+
+
 def _shifted(scores: Any, where: str) -> list[Value]:
-    """sᵢ − max(s), the max taken as a constant: exp never overflows and nothing else changes."""
+    """sᵢ − max(s): exp never overflows, and nothing else changes, since softmax is the same
+    for scores shifted by any amount.
+
+    With the plain engine the max is read from the numbers and subtracted as a constant.
+    While tracing a number read from the traced sample would be frozen into the recorded
+    graph, so the max is built in the graph instead (``_graph_max``); its gradient cancels
+    out (to rounding), so the loss and the gradients are the same as with the constant.
+    """
     s = _seq(scores, "scores", where)
+    if is_tracing():
+        vs = [_value(v) for v in s]
+        m: Any = _graph_max(vs)
+        return [v - m for v in vs]
     m = max(_data(v) for v in s)
     return [_value(v) - m for v in s]
 
@@ -156,38 +228,52 @@ def log_softmax(scores: Scores) -> list[Value]:
     return [v - lse for v in z]
 
 
-def cross_entropy(scores: Scores, label: int) -> Value:
-    """Softmax cross-entropy from raw scores (logits): −log softmax(s)_y = log Σⱼ exp(sⱼ) − s_y."""
-    z = _shifted(scores, "cross_entropy")
-    y = _label(label, len(z), "cross_entropy")
+def cross_entropy(scores: Scores, label: Any) -> Value:
+    """Softmax cross-entropy from raw scores (logits): −log softmax(s)_y = log Σⱼ exp(sⱼ) − s_y.
+
+    With a class index the largest score is subtracted first (``_shifted``). With a one-hot
+    label the graph is log Σⱼ exp(sⱼ − s_y), s_y = ``pick(scores, onehot)``: shifted by the true
+    score, the same for every sample and needing no max. The true class's term is exp(0) = 1,
+    so the sum is never 0; it overflows only where sⱼ − s_y > 709, a loss above 709.
+    """
+    s = _seq(scores, "scores", "cross_entropy")
+    y = _class_label(label, len(s), "cross_entropy")
+    if isinstance(y, list):
+        sy = pick(s, y)
+        return Value.sum([(_value(v) - sy).exp() for v in s]).log()
+    z = _shifted(s, "cross_entropy")
     return Value.sum([v.exp() for v in z]).log() - z[y]
 
 
-def nll(log_probs: Scores, label: int) -> Value:
-    """Negative log-likelihood −log p_y, given log-probabilities (e.g. from ``log_softmax``)."""
+def nll(log_probs: Scores, label: Any) -> Value:
+    """Negative log-likelihood −log p_y, given log-probabilities (e.g. from ``log_softmax``);
+    with a one-hot label, −``pick(log_probs, onehot)``."""
     lp = _seq(log_probs, "log_probs", "nll")
-    y = _label(label, len(lp), "nll")
+    y = _class_label(label, len(lp), "nll")
+    if isinstance(y, list):
+        return -pick(lp, y)
     return -_value(lp[y])
-
-
-def _binary_target(y: Any, where: str) -> float:
-    if isinstance(y, bool) or not isinstance(y, (int, float, np.integer, np.floating)) or y not in (0, 1):
-        raise ValueError(f"{where}: the target y must be 0 or 1, got {y!r}")
-    return float(y)
 
 
 def binary_cross_entropy(prob: Any, y: Any, eps: float = 1e-12) -> Value:
     """−[y log p + (1 − y) log(1 − p)] for a probability p and y in {0, 1}.
 
-    Only the term that y selects is built, so p = 0 with y = 0 (or p = 1 with y = 1) is
-    fine. A probability within ``eps`` of the wrong end (a saturated sigmoid) is held at
-    ``eps``, so the loss is at most −log eps ≈ 27.6 instead of infinite; from raw scores,
-    ``binary_cross_entropy_with_logits`` needs no such clamp.
+    Only the probability that y selects is taken, q = p for y = 1 and 1 − p for y = 0, so
+    p = 0 with y = 0 (or p = 1 with y = 1) is fine. A q below ``eps`` (a saturated sigmoid on
+    the wrong side) is held at ``eps``, so the loss is at most −log eps ≈ 27.6 instead of
+    infinite; from raw scores, ``binary_cross_entropy_with_logits`` needs no such clamp.
+
+    With a number y the clamp is a constant shift, so the gradient still reaches p. With a
+    Value y (a label that is data), or while tracing, q = (1 − y) + (2y − 1)·p and the clamp
+    is max(q, eps) = q + relu(eps − q), with no branch: below eps the loss is flat there.
     """
-    t = _binary_target(y, "binary_cross_entropy")
+    t = _target(y, (0.0, 1.0), "binary_cross_entropy")
     p = _value(prob)
     if not 0.0 <= p.data <= 1.0:
         raise ValueError(f"binary_cross_entropy: prob must be a probability in [0, 1], got {p.data!r}")
+    if isinstance(t, Value) or is_tracing():
+        q = (1.0 - t) + (2.0 * t - 1.0) * p
+        return -(q + (eps - q).relu()).log()
     q = p if t == 1.0 else 1.0 - p
     if q.data < eps:
         q = q + (eps - q.data)  # a constant shift: the gradient still reaches p
@@ -195,20 +281,26 @@ def binary_cross_entropy(prob: Any, y: Any, eps: float = 1e-12) -> Value:
 
 
 def _softplus(z: Value) -> Value:
-    """log(1 + exp(z)) without overflow, smooth at 0 (each branch is exact there)."""
-    if z.data >= 0.0:
-        return z + ((-z).exp() + 1.0).log()
-    return (z.exp() + 1.0).log()
+    """log(1 + exp(z)) without overflow and without a branch:
+    ½(z + |z|) + log(1 + exp(−|z|)), which is z + log(1 + exp(−z)) for z >= 0 and
+    log(1 + exp(z)) for z < 0, exactly. At z = 0 its gradient is ½ whatever subgradient |z|
+    takes there (the two |z| terms cancel), the true derivative; relu(z) in place of
+    ½(z + |z|) would give 0 there."""
+    a = z.abs()
+    return (z + a) * 0.5 + ((-a).exp() + 1.0).log()
 
 
 def binary_cross_entropy_with_logits(logit: Any, y: Any) -> Value:
     """Binary cross-entropy of sigmoid(s) against y in {0, 1}, from the raw score s.
 
-    Equal to ``binary_cross_entropy(sigmoid(s), y)`` but stable for any |s|:
-    log(1 + exp(−s)) for y = 1 and log(1 + exp(s)) for y = 0.
+    Equal to ``binary_cross_entropy(sigmoid(s), y)`` but stable for any |s|: softplus(z)
+    = log(1 + exp(z)) with z = (1 − 2y)·s, i.e. log(1 + exp(−s)) for y = 1 and
+    log(1 + exp(s)) for y = 0. y may be a number or a Value (a label that is data).
     """
-    t = _binary_target(y, "binary_cross_entropy_with_logits")
+    t = _target(y, (0.0, 1.0), "binary_cross_entropy_with_logits")
     s = _value(logit)
+    if isinstance(t, Value):
+        return _softplus(s * (1.0 - 2.0 * t))
     return _softplus(-s if t == 1.0 else s)
 
 
@@ -264,9 +356,10 @@ def l1_penalty(params: Sequence[Value]) -> Value:
 
 
 def l2_penalty(params: Sequence[Value]) -> Value:
-    """Σ w² (no ½)."""
+    """Σ w² (no ½), built as one dot node w·w: the same number as a sum of squares, and each
+    w, a parent twice, gets 2w·g."""
     ps = list(params)
-    return Value.sum([p * p for p in ps]) if ps else Value(0.0)
+    return Value.dot(ps, ps) if ps else Value(0.0)
 
 
 def elastic_net(params: Sequence[Value], beta: float) -> Value:

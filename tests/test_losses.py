@@ -263,3 +263,100 @@ def test_regularized_loss_is_mean_plus_lambda_r():
     net = L.regularized_loss(losses, w, 2.0, penalty=lambda p: L.elastic_net(p, 0.5))
     assert net.data == pytest.approx(3.0 + 2.0 * 5.5)
     assert L.regularized_loss(losses, w, 0.0).data == pytest.approx(3.0)
+
+
+# -- labels as data: one-hot class labels and Value targets --------------------------------
+
+
+def _onehot(label, n, as_values):
+    return [Value(1.0 if j == label else 0.0) if as_values else (1 if j == label else 0) for j in range(n)]
+
+
+def _value_and_grads(loss, scores):
+    v = [Value(s) for s in scores]
+    out = loss(v)
+    out.backward()
+    return out.data, [x.grad for x in v]
+
+
+@given(vec4, st.integers(min_value=0, max_value=3), st.booleans())
+@quick
+def test_one_hot_labels_give_the_losses_of_the_class_index(s, y, as_values):
+    onehot = _onehot(y, 4, as_values)
+    for name in ("multiclass_hinge", "cross_entropy", "nll"):
+        f = getattr(L, name)
+        ref_value, ref_grads = _value_and_grads(lambda v, f=f: f(v, y), s)
+        value, grads = _value_and_grads(lambda v, f=f: f(v, onehot), s)
+        assert value == pytest.approx(ref_value, rel=1e-12, abs=1e-12), name
+        assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-12), name
+
+
+@given(vec3, label3)
+@quick
+def test_one_hot_losses_against_central_differences(s, y):
+    onehot = _onehot(y, 3, True)
+    assert gradcheck(lambda v: L.cross_entropy(v, onehot), s)
+    assert gradcheck(lambda v: L.nll(v, onehot), s)
+
+
+def test_one_hot_numbers_from_the_lecture_table():
+    # the 3x3 score table of the lecture: cat column 3.2, 5.1, -1.7 -> hinge 2.9 (true class 0)
+    assert L.multiclass_hinge([Value(3.2), Value(5.1), Value(-1.7)], _onehot(0, 3, True)).data == pytest.approx(2.9)
+    # cross-entropy of the cat example: -ln 0.13 ≈ 2.04
+    assert L.cross_entropy([3.2, 5.1, -1.7], _onehot(0, 3, True)).data == pytest.approx(2.04, abs=0.01)
+
+
+@given(st.floats(min_value=-10.0, max_value=10.0), st.sampled_from([0, 1]))
+@quick
+def test_binary_targets_as_values_give_the_same_losses(s, t):
+    cases = [
+        (L.hinge, 2 * t - 1),
+        (L.binary_cross_entropy_with_logits, t),
+        (lambda p, y: L.binary_cross_entropy(p.sigmoid(), y), t),
+    ]
+    for f, target in cases:
+        ref_value, ref_grads = _value_and_grads(lambda v, f=f, t=target: f(v[0], t), [s])
+        value, grads = _value_and_grads(lambda v, f=f, t=target: f(v[0], Value(float(t))), [s])
+        assert value == pytest.approx(ref_value, rel=1e-12, abs=1e-12)
+        assert grads == pytest.approx(ref_grads, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("y", [0.0, 1.0])
+def test_bce_with_a_value_target_is_held_at_eps_without_a_branch(y):
+    p = Value(1.0 - y)  # the wrong end: q = 0
+    loss = L.binary_cross_entropy(p, Value(y))
+    assert loss.data == pytest.approx(-math.log(1e-12))
+    loss.backward()
+    assert p.grad == 0.0  # max(q, eps) is flat below eps
+
+
+def test_bce_from_logits_with_a_value_target_is_smooth_at_zero():
+    for y in (0.0, 1.0):
+        v = Value(0.0)
+        L.binary_cross_entropy_with_logits(v, Value(y)).backward()
+        assert v.grad == pytest.approx(0.5 - y)
+
+
+def test_l2_penalty_is_the_sum_of_squares_with_gradient_2w():
+    w = [Value(1.5), Value(-2.0), Value(0.25)]
+    r = L.l2_penalty(w)
+    r.backward()
+    assert r.data == 1.5**2 + 2.0**2 + 0.25**2
+    assert [p.grad for p in w] == [3.0, -4.0, 0.5]
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: L.cross_entropy([1.0, 2.0, 3.0], [0, 1]), ValueError, "needs 3 entries .* got 2"),
+        (lambda: L.cross_entropy([1.0, 2.0], [1, 1]), ValueError, "one 1 and 1 zeros, got \\[1.0, 1.0\\]"),
+        (lambda: L.multiclass_hinge([1.0, 2.0], [0.5, 0.5]), ValueError, "one-hot label"),
+        (lambda: L.nll([1.0, 2.0], [Value(0.0), Value(0.0)]), ValueError, "got \\[0.0, 0.0\\]"),
+        (lambda: L.nll([1.0, 2.0], ["a", 1]), TypeError, "Values or numbers, got 'a'"),
+        (lambda: L.hinge(0.5, Value(0.0)), ValueError, "must be -1 or \\+1"),
+        (lambda: L.binary_cross_entropy_with_logits(0.5, Value(2.0)), ValueError, "must be 0 or 1"),
+    ],
+)
+def test_bad_one_hot_labels_and_value_targets(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
