@@ -16,9 +16,11 @@ structure — because the recorded graph is replayed without running the functio
   ``TracingError``. Use the table's operations instead: ``relu`` for max(0, x), ``abs``, ...;
 * no indexing by a label: a label enters as data, as a one-hot vector of label Values, and
   "the score of the true class" is ``pick(scores, onehot)``, a dot with the one-hot
-  (``one_hot`` builds the same vector as constants for the plain engine);
+  (``one_hot`` builds the same vector as constants for the plain engine). The losses of
+  ``nn.losses`` take such one-hot labels, and binary targets as Values;
 * reading ``.data`` to decide something cannot be detected: it freezes the decision taken for
-  the traced sample (for a constant shift such as max(s) in a softmax, that is harmless);
+  the traced sample. Code that must choose a form by the numbers (a max shift, a clamp) asks
+  ``is_tracing()`` and builds a branch-free one instead, as ``nn.losses`` does;
 * a leaf that is neither an input, a label nor a listed parameter is a constant, frozen at its
   value when traced.
 

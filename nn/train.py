@@ -17,6 +17,14 @@ list of the model's output Values. The objective of a batch is the data loss ave
 over its samples plus ``reg``·R(W), R(W) = Σw² over the weights (biases are not
 penalised, as in the lecture's R(W)).
 
+Compiled (``fit``, ``evaluate`` and ``predict`` with ``compiled=True``): the model and the
+loss are traced once with ``autograd.compile.trace`` and replayed over each batch with numpy
+— the same losses of ``nn.losses``, with the label as data: a binary or regression target
+is one label Value, a class label a one-hot list of label Values. A callable loss receives
+those in place of the number (for C classes, the one-hot list where it would get the index),
+so it must not index by the target or branch on it (``nn.losses`` accept both forms); one
+that does raises ``TracingError``: train it with ``compiled=False``.
+
 Convergence (lecture 001: "check whether the L2 norm of the gradient is below some small
 tolerance ... alternatively, that the reduction in the objective is small"): pass
 ``convergence=Convergence(grad_tol=..., loss_rtol=...)`` to ``fit``. After each epoch it
@@ -50,6 +58,7 @@ else:
     tqdm = _text_tqdm  # tqdm.auto would warn in Jupyter that ipywidgets is missing; the text bar works there too
 
 from autograd import Value, no_grad
+from autograd.compile import CompiledGraph, TracingError, trace
 
 from . import losses as L
 from .data import minibatches
@@ -196,6 +205,8 @@ def _mse_one(out: list[Value], t: Any) -> Value:
 
 
 def _mse_onehot(out: list[Value], t: Any) -> Value:
+    if isinstance(t, (list, tuple)):  # the one-hot label Values of a compiled run
+        return L.mse(out, t)
     return L.mse(out, [1.0 if k == t else 0.0 for k in range(len(out))])
 
 
@@ -290,29 +301,45 @@ def _correct_batch(obj: Objective, scores: np.ndarray, y: np.ndarray) -> int:
     return 0
 
 
-def predict(model: Any, X: Any) -> np.ndarray:
-    """The model's raw outputs (scores) for every row of ``X``: shape (n, n_outputs)."""
+def predict(model: Any, X: Any, compiled: bool = False) -> np.ndarray:
+    """The model's raw outputs (scores) for every row of ``X``: shape (n, n_outputs).
+    ``compiled=True`` traces the model once and replays it over all rows with numpy."""
     X = np.asarray(X, dtype=np.float64)
     if X.ndim == 1:
         X = X[:, None]
+    if compiled:
+        return _trace_model(model, X.shape[1]).forward(X)
     with no_grad():
         return np.array([[o.data for o in _outputs(model, x)] for x in X.tolist()])
 
 
-def predict_classes(model: Any, X: Any) -> np.ndarray:
+def predict_classes(model: Any, X: Any, compiled: bool = False) -> np.ndarray:
     """Predicted class per row: score > 0 for a one-output model, else the argmax."""
-    scores = predict(model, X)
+    scores = predict(model, X, compiled)
     if scores.shape[1] == 1:
         return (scores[:, 0] > 0.0).astype(np.int64)
     return scores.argmax(axis=1)
 
 
-def evaluate(model: Any, X: Any, y: Any, loss: str | LossFn = "ce", reg: float = 0.0) -> tuple[float, float | None]:
+def evaluate(
+    model: Any, X: Any, y: Any, loss: str | LossFn = "ce", reg: float = 0.0, compiled: bool = False
+) -> tuple[float, float | None]:
     """(loss, accuracy) of the model on the whole set, without building a graph.
 
     The loss is the mean per-sample loss plus reg·R(W); accuracy is None for regression.
+    ``compiled=True`` traces the model and loss once and replays them over all samples with
+    numpy (the same numbers, to rounding; much faster on large sets).
     """
     X, y = _as_xy(X, y, "evaluate")
+    if compiled:
+        obj = objective(loss, _n_outputs(model, X), y)
+        data_loss, scores = _Replay(model, obj, X.shape[1]).run(X, y, backward=False)
+        value = data_loss
+        if reg:
+            with no_grad():
+                value += float(reg) * L.l2_penalty(_penalised(model)).data
+        acc = None if obj.kind == "regression" else _correct_batch(obj, scores, y) / len(y)
+        return float(value), acc
     rows, targets = X.tolist(), y.tolist()
     with no_grad():
         outs = [_outputs(model, x) for x in rows]
@@ -320,6 +347,69 @@ def evaluate(model: Any, X: Any, y: Any, loss: str | LossFn = "ce", reg: float =
         value = L.regularized_loss([obj.per_sample(o, t) for o, t in zip(outs, targets)], _penalised(model), reg)
     acc = None if obj.kind == "regression" else sum(_correct(obj, o, t) for o, t in zip(outs, targets)) / len(rows)
     return float(value.data), acc
+
+
+# ---------------------------------------------------------------------------------------
+# Compiled replay
+# ---------------------------------------------------------------------------------------
+
+
+def _n_outputs(model: Any, X: np.ndarray) -> int:
+    with no_grad():
+        return len(_outputs(model, X[0].tolist()))
+
+
+def _traced(fn: Callable[..., Any], what: str, *args: Any, **kwargs: Any) -> CompiledGraph:
+    try:
+        return trace(fn, *args, **kwargs)
+    except TracingError as e:
+        raise TracingError(f"{e}\n(compiling {what}: run it with compiled=False instead)") from e
+
+
+def _trace_model(model: Any, nin: int) -> CompiledGraph:
+    """The model's outputs, traced for replay (prediction only)."""
+    return _traced(lambda xs: _outputs(model, xs), "the model", model.parameters(), inputs=nin)
+
+
+class _Replay:
+    """The per-sample loss of ``obj`` on the model's outputs, traced once: class labels enter
+    as a one-hot list of label Values, other targets as one label Value. ``run`` replays it on
+    a batch and returns the mean loss and the scores of every sample; with ``backward`` it
+    also finds the mean gradient, the parameters' share of ``.backward()`` of the mean loss
+    (in ``self.net.grads``, in the order of ``model.parameters()``)."""
+
+    def __init__(self, model: Any, obj: Objective, nin: int) -> None:
+        self.one_hot = obj.kind == "multiclass"
+
+        def fn(xs: list[Value], ys: list[Value]) -> tuple[Value, list[Value]]:
+            out = _outputs(model, xs)
+            return obj.per_sample(out, ys if self.one_hot else ys[0]), out
+
+        n_labels = obj.n_outputs if self.one_hot else 1
+        self.net = _traced(
+            fn, f"the loss {obj.name!r}", model.parameters(), inputs=nin, labels=n_labels, one_hot=self.one_hot
+        )
+
+    def run(self, X: np.ndarray, y: np.ndarray, backward: bool = True) -> tuple[float, np.ndarray]:
+        losses = self.net.forward(X, y if self.one_hot else np.asarray(y, dtype=np.float64))
+        if backward:
+            self.net.backward("mean", accumulate=False)
+        return float(losses.mean()), self.net.outputs()
+
+
+class _Penalty:
+    """reg·R(W), traced once: ``run`` returns its value and leaves its gradient with respect to
+    every parameter in ``self.net.grads`` (the plain engine's penalty on thousands of weights
+    would cost more than the replay of a whole batch)."""
+
+    def __init__(self, weights: list[Value], params: list[Value], reg: float) -> None:
+        self.net = _traced(lambda xs: L.l2_penalty(weights) * float(reg), "the L2 penalty", params, inputs=0)
+        self.X = np.zeros((1, 0))
+
+    def run(self) -> float:
+        value = float(self.net.forward(self.X)[0])
+        self.net.backward("sum", accumulate=False)
+        return value
 
 
 # ---------------------------------------------------------------------------------------
@@ -360,7 +450,8 @@ def fit(
     stops training. ``convergence`` (a ``Convergence``) may stop it early. ``progress``:
     True shows a tqdm bar (loss and accuracy as postfix), False none, None only on a
     terminal. ``compiled=True`` records the model and loss once and replays them over each
-    batch with numpy (``nn.compiled``, ``autograd.compile``): the same training, much faster.
+    batch with numpy (``autograd.compile``; see the module docstring for what a callable loss
+    must obey): the same training — the same weights, to rounding — much faster.
 
     ``pause_gc`` (default True) switches Python's cyclic garbage collector off while fit
     trains and restores it afterwards. chaingrad's graphs hold no reference cycles: each
@@ -377,15 +468,12 @@ def fit(
     weights = _penalised(model)
     if optimizer is None:
         optimizer = _default_optimizer(params)
-    with no_grad():
-        n_out = len(_outputs(model, X[0].tolist()))
-    obj = objective(loss, n_out, y)
-    runner = None
+    obj = objective(loss, _n_outputs(model, X), y)
+    runner = penalty = None
     if compiled:
-        from .compiled import CompiledObjective
-
-        name = loss if isinstance(loss, str) else "custom"
-        runner = CompiledObjective(model, X.shape[1], name, obj.kind, n_out, obj.per_sample)
+        runner = _Replay(model, obj, X.shape[1])
+        if reg and weights:
+            penalty = _Penalty(weights, params, reg)
     n = len(y)
     full = batch_size is None or batch_size >= n
     rng = np.random.default_rng(seed)
@@ -417,14 +505,16 @@ def fit(
                     batch_loss = objective_value.data
                     if obj.kind != "regression":
                         correct += sum(_correct(obj, o, t) for o, t in zip(outs, targets))
+                    grads = np.fromiter((p.grad for p in params), dtype=np.float64, count=len(params))
                 else:
-                    batch_loss, scores = runner.batch(Xb, yb)  # the mean data gradient is in .grad
-                    if reg:
-                        penalty = L.l2_penalty(weights) * float(reg)
-                        penalty.backward()
-                        batch_loss += penalty.data
+                    batch_loss, scores = runner.run(Xb, yb)
+                    grads = runner.net.grads
+                    if penalty is not None:
+                        batch_loss += penalty.run()
+                        grads = grads + penalty.net.grads
+                    for p, g in zip(params, grads.tolist()):  # what .backward() of the batch objective gives
+                        p.grad += g
                     correct += _correct_batch(obj, scores, yb)
-                grads = np.fromiter((p.grad for p in params), dtype=np.float64, count=len(params))
                 optimizer.step()
                 for p in params:
                     p.grad = 0.0

@@ -1,6 +1,7 @@
 """The compiled replay against the plain engine: the same loss per sample and the same summed
 parameter gradients (to 1e-12 relative), for each primitive, hand-built networks, nn's MLP and
-losses, batches of 1 and 1,000; and the tracing rule's errors."""
+every loss of nn.losses (class labels as indices on the plain engine, one-hot when traced),
+batches of 1 and 1,000; the tracing rule's errors; and fit / evaluate / predict compiled."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import numpy as np
 import pytest
 
 from autograd import Value
-from autograd.compile import CompiledGraph, TracingError, one_hot, one_hot_array, pick, trace
+from autograd.compile import CompiledGraph, TracingError, is_tracing, one_hot, one_hot_array, pick, trace
+from nn import losses as L
 
 RTOL = 1e-12
 
@@ -144,16 +146,8 @@ def run(layers, xs):
     return xs
 
 
-def hinge_onehot(scores, onehot, margin=1.0):
-    """Multiclass hinge with the label as a one-hot: Σⱼ (1 − onehotⱼ)·max(0, sⱼ − s_y + margin)."""
-    sy = pick(scores, onehot)
-    return Value.sum([(1.0 - t) * (s - sy + margin).relu() for s, t in zip(scores, onehot)])
-
-
-def cross_entropy_onehot(scores, onehot):
-    """log Σⱼ exp(sⱼ − s_y): stable without a max, since the true class contributes exp(0) = 1."""
-    sy = pick(scores, onehot)
-    return Value.sum([(s - sy).exp() for s in scores]).log()
+hinge_onehot = L.multiclass_hinge  # both take a one-hot list of label Values as the label
+cross_entropy_onehot = L.cross_entropy
 
 
 @pytest.mark.parametrize("batch", [1, 1000])
@@ -464,3 +458,188 @@ def test_fit_compiled_trains_the_same_model(loss, nouts, data):
     np.testing.assert_allclose(w_comp, w_plain, rtol=1e-9, atol=1e-9 * np.max(np.abs(w_plain)))
     np.testing.assert_allclose(h_comp.loss, h_plain.loss, rtol=1e-9)
     assert h_comp.accuracy == h_plain.accuracy
+
+
+# ---------------------------------------------------------------------------------------
+# nn.losses traced: class labels as one-hot label Values, binary targets as a label Value,
+# against the plain engine with the class index / the number
+# ---------------------------------------------------------------------------------------
+
+MULTICLASS_LOSSES = {
+    "multiclass_hinge": L.multiclass_hinge,
+    "multiclass_hinge-margin-0.5": lambda s, y: L.multiclass_hinge(s, y, margin=0.5),
+    "cross_entropy": L.cross_entropy,
+    "nll-of-log_softmax": lambda s, y: L.nll(L.log_softmax(s), y),
+    "mse-of-softmax": lambda s, y: L.mse(L.softmax(s), [1.0, 0.0, 0.0]) + L.nll(L.log_softmax(s), y),
+}
+
+BINARY_LOSSES = {
+    "hinge": lambda s, t: L.hinge(s, 2 * t - 1),
+    "bce-with-logits": L.binary_cross_entropy_with_logits,
+    "bce-of-sigmoid": lambda s, t: L.binary_cross_entropy(s.sigmoid(), t),
+}
+
+
+def _plain_labelled(model, loss, X, y):
+    """Per-sample forward and backward on the plain engine with the label as a number."""
+    params = model.parameters()
+    for p in params:
+        p.grad = 0.0
+    losses = []
+    for x, t in zip(X.tolist(), y.tolist()):
+        out = loss(model(x), t)
+        out.backward()
+        losses.append(out.data)
+    grads = np.array([p.grad for p in params])
+    for p in params:
+        p.grad = 0.0
+    return np.array(losses), grads
+
+
+@pytest.mark.parametrize("batch", [1, 1000])
+@pytest.mark.parametrize("name", sorted(MULTICLASS_LOSSES))
+def test_multiclass_losses_of_nn_traced_with_one_hot_equal_the_class_index(name, batch):
+    from nn.layers import MLP
+
+    loss = MULTICLASS_LOSSES[name]
+    model = MLP(3, [6, 3], activation="tanh", seed=4)
+    rng = np.random.default_rng(14)
+    X = rng.normal(scale=2.0, size=(batch, 3))
+    y = rng.integers(0, 3, size=batch)
+    net = trace(lambda xs, ys: loss(model(xs), ys), model.parameters(), inputs=3, labels=3, one_hot=True)
+    got_loss = net.forward(X, y)
+    got_grad = net.backward(accumulate=False)
+    ref_loss, ref_grad = _plain_labelled(model, loss, X, y)
+    close(got_loss, ref_loss)
+    close(got_grad, ref_grad)
+
+
+@pytest.mark.parametrize("batch", [1, 1000])
+@pytest.mark.parametrize("name", sorted(BINARY_LOSSES))
+def test_binary_losses_of_nn_traced_with_the_label_as_a_value(name, batch):
+    from nn.layers import MLP
+
+    loss = BINARY_LOSSES[name]
+    model = MLP(2, [5, 1], seed=5)
+    rng = np.random.default_rng(15)
+    X = rng.normal(scale=2.0, size=(batch, 2))
+    y = rng.integers(0, 2, size=batch)
+    net = trace(lambda xs, ys: loss(model(xs)[0], ys[0]), model.parameters(), inputs=2, labels=1)
+    got_loss = net.forward(X, y.astype(float))
+    got_grad = net.backward(accumulate=False)
+    ref_loss, ref_grad = _plain_labelled(model, lambda out, t: loss(out[0], t), X, y)
+    close(got_loss, ref_loss)
+    close(got_grad, ref_grad)
+
+
+def test_log_softmax_traced_stays_finite_for_scores_far_apart():
+    """While tracing the max shift is built in the graph, so a sample whose scores are a
+    thousand apart does not overflow in the replay (a max read from the traced sample would
+    be frozen into the program)."""
+    w = [Value(1.0), Value(1.0), Value(1.0)]
+
+    def fn(xs, ys):
+        return L.nll(L.log_softmax([x * wj for x, wj in zip(xs, w)]), ys)
+
+    net = trace(fn, w, inputs=3, labels=3, one_hot=True)
+    X = np.array([[1000.0, 0.0, -1000.0], [-1000.0, 999.0, 1000.0], [0.5, 0.25, 0.0]])
+    y = np.array([0, 1, 2])
+    got = net.forward(X, y)
+    grads = net.backward(accumulate=False)
+    assert np.all(np.isfinite(got)) and np.all(np.isfinite(grads))
+    # by hand: 0 for the first (its true score leads by 1000); 1 + log(1 + e⁻¹) for the second
+    assert got[0] == pytest.approx(0.0, abs=1e-12)
+    assert got[1] == pytest.approx(1.0 + np.log1p(np.exp(-1.0)), rel=1e-12)
+    ref_loss, ref_grad = plain(fn, w, X, y, one_hot_classes=3)
+    close(got, ref_loss)
+    close(grads, ref_grad)
+
+
+def test_is_tracing_only_while_trace_records():
+    seen = []
+    w = [Value(1.0)]
+    assert not is_tracing()
+    trace(lambda xs: seen.append(is_tracing()) or xs[0] * w[0], w, inputs=1)
+    assert seen == [True] and not is_tracing()
+
+
+# ---------------------------------------------------------------------------------------
+# fit / evaluate / predict compiled
+# ---------------------------------------------------------------------------------------
+
+
+def test_fit_compiled_reproduces_the_moons_demo():
+    """The demo's set-up (SVM + 1e-4·L2, SGD lr 1.0 − 0.9·k/100, full batch): the same
+    weights to 1e-9 relative, the same history, and compiled evaluate/predict agree."""
+    from nn.cli import DEMO_L2, demo_setup
+    from nn.train import evaluate, fit, predict
+
+    runs = []
+    for compiled in (False, True):
+        X, y, model, optimizer = demo_setup(0)
+        hist = fit(model, X, y, "svm", optimizer, epochs=25, reg=DEMO_L2, progress=False, compiled=compiled)
+        runs.append((model, hist))
+    (plain_model, plain_hist), (comp_model, comp_hist) = runs
+    w_plain = np.array([p.data for p in plain_model.parameters()])
+    w_comp = np.array([p.data for p in comp_model.parameters()])
+    np.testing.assert_allclose(w_comp, w_plain, rtol=1e-9, atol=1e-9 * np.max(np.abs(w_plain)))
+    np.testing.assert_allclose(comp_hist.loss, plain_hist.loss, rtol=1e-9)
+    assert comp_hist.accuracy == plain_hist.accuracy
+    ref_loss, ref_acc = evaluate(plain_model, X, y, "svm", DEMO_L2)
+    got_loss, got_acc = evaluate(plain_model, X, y, "svm", DEMO_L2, compiled=True)
+    assert got_loss == pytest.approx(ref_loss, rel=1e-12) and got_acc == ref_acc
+    close(predict(plain_model, X, compiled=True), predict(plain_model, X))
+
+
+@pytest.mark.parametrize("loss", ["ce", "svm", "mse", "custom"])
+def test_evaluate_and_predict_compiled_on_three_classes(loss):
+    from nn.data import make_blobs
+    from nn.layers import MLP
+    from nn.train import evaluate, predict_classes
+
+    X, y = make_blobs(n=60, seed=1)
+    model = MLP(2, [8, 3], seed=1)
+    objective = (lambda out, t: L.cross_entropy(out, t) * 0.5) if loss == "custom" else loss
+    ref = evaluate(model, X, y, objective, reg=1e-3)
+    got = evaluate(model, X, y, objective, reg=1e-3, compiled=True)
+    assert got[0] == pytest.approx(ref[0], rel=1e-12) and got[1] == ref[1]
+    np.testing.assert_array_equal(predict_classes(model, X, compiled=True), predict_classes(model, X))
+
+
+def test_evaluate_compiled_for_regression():
+    from nn.layers import MLP
+    from nn.train import evaluate
+
+    rng = np.random.default_rng(16)
+    X = rng.normal(size=(50, 3))
+    y = rng.normal(size=50)
+    model = MLP(3, [4, 1], activation="tanh", seed=2)
+    ref = evaluate(model, X, y, "mse")
+    got = evaluate(model, X, y, "mse", compiled=True)
+    assert got[0] == pytest.approx(ref[0], rel=1e-12) and got[1] is None and ref[1] is None
+
+
+def test_fit_compiled_with_a_custom_loss_of_nn_losses():
+    """A callable loss gets the one-hot label Values when compiled; written with nn.losses it
+    trains the same model as with the class index."""
+    from nn.data import make_blobs
+
+    X, y = make_blobs(n=45, seed=2)
+    (w_plain, h_plain), (w_comp, h_comp) = _fit_both(
+        [8, 3], X, y, lambda out, t: L.multiclass_hinge(out, t, margin=0.5), epochs=6, reg=1e-3, batch_size=10
+    )
+    np.testing.assert_allclose(w_comp, w_plain, rtol=1e-9, atol=1e-9 * np.max(np.abs(w_plain)))
+    assert h_comp.accuracy == h_plain.accuracy
+
+
+def test_fit_compiled_refuses_a_loss_that_indexes_by_the_label():
+    from nn.data import make_blobs
+    from nn.layers import MLP
+    from nn.train import fit
+
+    X, y = make_blobs(n=30, seed=3)
+    model = MLP(2, [4, 3], seed=0)
+    with pytest.raises(TracingError, match="compiled=False"):
+        fit(model, X, y, loss=lambda out, t: -out[t], epochs=1, progress=False, compiled=True)
+    hist = fit(model, X, y, loss=lambda out, t: -out[t], epochs=1, progress=False)  # fine on the plain engine
+    assert len(hist.loss) == 1
