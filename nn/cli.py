@@ -3,7 +3,8 @@
 * ``chaingrad demo`` prints the lecture's t1..t7 neuron with every node's value and
   gradient, then trains the classic moons MLP (100 samples, MLP(2, [16, 16, 1]), SVM
   max-margin loss + 1e-4·L2, SGD with lr 1.0 − 0.9·k/100, 100 full-batch steps).
-* ``chaingrad train`` trains an MLP on a toy data set or a CSV file with the options given.
+* ``chaingrad train`` trains an MLP on a toy data set, the handwritten digits or a CSV file
+  with the options given; ``--compiled`` records the graph once and replays it with numpy.
 * ``chaingrad evaluate`` reports the loss and accuracy of a saved model on a data set.
 * ``chaingrad draw`` draws a computation graph (``nn.draw_command``).
 
@@ -34,9 +35,15 @@ from .plots import plot_decision_boundary, plot_history
 from .train import LOSS_NAMES, History, evaluate, fit, objective
 
 TOY_DATA = ("moons", "blobs", "spirals", "xor")
+DATA_SETS = (*TOY_DATA, "digits")
 OPTIMIZERS = ("sgd", "momentum", "adam")
 SCHEDULES = ("constant", "invsqrt", "linear")
 DEFAULT_LR = {"sgd": 0.5, "momentum": 0.05, "adam": 0.02}
+TOY_SAMPLES = 100
+# train's defaults: for the toy sets and CSV files, and for the digits (1,797 samples of 64
+# pixels: MLP(64, [32, 10]) with cross-entropy, Adam on batches of 64, a fifth held out)
+TRAIN_DEFAULTS = {"hidden": [16, 16], "optimizer": "sgd", "epochs": 100, "batch_size": None, "test_fraction": 0.0}
+DIGITS_DEFAULTS = {"hidden": [32], "optimizer": "adam", "epochs": 20, "batch_size": 64, "test_fraction": 0.2}
 
 # the demo: micrograd's moons set-up
 DEMO_SAMPLES = 100
@@ -116,15 +123,15 @@ def hidden_sizes(text: str) -> list[int]:
 
 
 def data_source(text: str) -> str:
-    """A toy data set's name or the path of an existing CSV file."""
-    if text in TOY_DATA:
+    """A data set's name or the path of an existing CSV file."""
+    if text in DATA_SETS:
         return text
     path = Path(text)
     if path.suffix.lower() == ".csv":
         if not path.is_file():
             raise argparse.ArgumentTypeError(f"no such CSV file: {text!r}")
         return text
-    raise argparse.ArgumentTypeError(f"{text!r} is neither one of {', '.join(TOY_DATA)} nor a .csv file")
+    raise argparse.ArgumentTypeError(f"{text!r} is neither one of {', '.join(DATA_SETS)} nor a .csv file")
 
 
 # ---------------------------------------------------------------------------------------
@@ -138,10 +145,16 @@ def _add_data_options(p: argparse.ArgumentParser, required: bool = False) -> Non
         type=data_source,
         default=None if required else "moons",
         required=required,
-        metavar="|".join(TOY_DATA) + "|PATH.csv",
-        help="a toy data set or a CSV file of feature columns and a last label column (default: moons)",
+        metavar="|".join(DATA_SETS) + "|PATH.csv",
+        help="a toy data set, the handwritten digits (needs scikit-learn) or a CSV file of feature columns "
+        "and a last label column (default: moons)",
     )
-    p.add_argument("--samples", type=positive_int, default=100, help="samples of a toy data set (default 100)")
+    p.add_argument(
+        "--samples",
+        type=positive_int,
+        default=None,
+        help=f"samples of a toy data set (default {TOY_SAMPLES}), or a random subset of the digits (default: all)",
+    )
     p.add_argument("--noise", type=non_negative_float, default=None, help="noise of a toy data set")
     p.add_argument("--classes", type=positive_int, default=None, help="classes of blobs (3) or spirals (2)")
     p.add_argument("--seed", type=seed_int, default=0, help="seed of the data (and of the weights in train)")
@@ -162,10 +175,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser("train", help="train an MLP and write a run folder")
     _add_data_options(train)
-    train.add_argument("--hidden", type=hidden_sizes, default=[16, 16], help="hidden layer sizes (default 16,16)")
+    train.add_argument(
+        "--hidden", type=hidden_sizes, default=None, help="hidden layer sizes (default 16,16; digits: 32)"
+    )
     train.add_argument("--activation", choices=[a for a in ACTIVATIONS if a != "linear"], default="relu")
     train.add_argument("--loss", choices=LOSS_NAMES, default=None, help="default: ce, or mse for numeric targets")
-    train.add_argument("--optimizer", choices=OPTIMIZERS, default="sgd")
+    train.add_argument("--optimizer", choices=OPTIMIZERS, default=None, help="default sgd; digits: adam")
     train.add_argument(
         "--lr",
         type=positive_float,
@@ -173,10 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"learning rate (default {', '.join(f'{k} {v:g}' for k, v in DEFAULT_LR.items())})",
     )
     train.add_argument("--schedule", choices=SCHEDULES, default="constant", help="linear: down to lr/10 over the run")
-    train.add_argument("--epochs", type=positive_int, default=100)
-    train.add_argument("--batch-size", type=positive_int, default=None, help="default: the whole set")
+    train.add_argument("--epochs", type=positive_int, default=None, help="default 100; digits: 20")
+    train.add_argument("--batch-size", type=positive_int, default=None, help="default: the whole set; digits: 64")
     train.add_argument("--l2", type=non_negative_float, default=1e-4, help="λ of the L2 penalty (default 1e-4)")
-    train.add_argument("--test-fraction", type=fraction, default=0.0, help="hold out this part for testing")
+    train.add_argument(
+        "--test-fraction", type=fraction, default=None, help="hold out this part for testing (default 0; digits: 0.2)"
+    )
     train.add_argument("--out", default="runs/train", help="run folder (default runs/train)")
     train.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
     train.add_argument(
@@ -189,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_options(ev)
     ev.add_argument("--loss", choices=LOSS_NAMES, default=None, help="default: the loss the run trained with")
     ev.add_argument("--l2", type=non_negative_float, default=0.0, help="add λ·R(W) to the loss (default 0)")
+    ev.add_argument("--compiled", action="store_true", help="replay the recorded graph over the data with numpy")
     ev.set_defaults(func=cmd_evaluate)
 
     from . import draw_command
@@ -206,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except (ValueError, FileNotFoundError, TypeError) as e:
+    except (ValueError, FileNotFoundError, TypeError, ImportError) as e:
         print(f"chaingrad {args.command}: error: {e}", file=sys.stderr)
         return 1
 
@@ -218,7 +236,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray]:
     """The data set the options describe."""
-    name, n, seed = args.data, args.samples, args.seed
+    name, seed = args.data, args.seed
+    if name == "digits":
+        if args.noise is not None or args.classes is not None:
+            raise ValueError("--noise and --classes are for the toy data sets, not the digits")
+        return datasets.load_digits(args.samples, seed=seed)
+    n = args.samples or TOY_SAMPLES
     noise = {} if args.noise is None else {"noise": args.noise}
     if name == "moons":
         return datasets.make_moons(n, seed=seed, **noise)
@@ -412,7 +435,16 @@ def _n_outputs(loss: str, classes: int | None) -> int:
     return max(classes, 2)
 
 
+def _train_defaults(args: argparse.Namespace) -> None:
+    """Fill the options left unset with the defaults of the data set."""
+    defaults = DIGITS_DEFAULTS if args.data == "digits" else TRAIN_DEFAULTS
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+
+
 def cmd_train(args: argparse.Namespace) -> int:
+    _train_defaults(args)
     X, y = load_data(args)
     classes = int(y.max()) + 1 if y.dtype.kind in "iu" else None
     if classes is not None and y.min() < 0:
@@ -434,7 +466,13 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(
         f"Training {model} on {args.data} ({len(y)} samples, {X.shape[1]} features): loss {loss} + {args.l2:g}·L2, "
         f"{optimizer!r}, {args.epochs} epochs, batch size {args.batch_size or 'all'}"
+        + (", compiled" if args.compiled else "")
     )
+    if not args.compiled and (args.data == "digits" or len(y) * X.shape[1] >= 10_000):
+        print(
+            "hint: this runs the scalar engine sample by sample, which takes a while on a data set this size; "
+            "--compiled records the graph once and replays it with numpy, much faster, with the same result"
+        )
     history = fit(
         model,
         X,
@@ -448,7 +486,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         progress=args.progress,
         compiled=args.compiled,
     )
-    final_loss, acc = evaluate(model, X, y, loss, args.l2)
+    final_loss, acc = evaluate(model, X, y, loss, args.l2, compiled=args.compiled)
     print(_summary(history, final_loss, acc))
     info: dict[str, Any] = {
         "command": "train",
@@ -467,13 +505,14 @@ def cmd_train(args: argparse.Namespace) -> int:
         "optimizer": repr(optimizer),
         "epochs": history.epochs,
         "batch_size": args.batch_size,
+        "compiled": args.compiled,
         "final_loss": final_loss,
         "final_accuracy": acc,
         "stop_reason": history.stop_reason,
         "seconds": history.seconds,
     }
     if X_test is not None:
-        test_loss, test_acc = evaluate(model, X_test, y_test, loss, args.l2)
+        test_loss, test_acc = evaluate(model, X_test, y_test, loss, args.l2, compiled=args.compiled)
         print(f"test:  loss {test_loss:.4f}, accuracy {_fmt_acc(test_acc)} on {len(y_test)} held-out samples")
         info.update(test_samples=len(y_test), test_loss=test_loss, test_accuracy=test_acc)
     written = write_run(args.out, model, X, y, history, loss, info)
@@ -505,7 +544,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         raise ValueError(f"{path} expects {model.nin} features, the data {args.data} has {X.shape[1]}")
     nout = model.nouts[-1] if hasattr(model, "nouts") else 1
     loss = args.loss or _run_loss(path) or ("mse" if y.dtype.kind == "f" else ("svm" if nout == 1 else "ce"))
-    value, acc = evaluate(model, X, y, loss, args.l2)
+    value, acc = evaluate(model, X, y, loss, args.l2, compiled=args.compiled)
     penalty = f" + {args.l2:g}·R(W)" if args.l2 else ", no L2 term"
     print(f"model {path} ({model}) on {args.data}, {len(y)} samples, loss {loss} (mean over samples{penalty}):")
     print(f"loss {value:.4f}")

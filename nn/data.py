@@ -1,5 +1,6 @@
 """Data sets to train on: toy 2-D problems made with numpy from a seed, the lectures' small
-tables, a CSV loader, shuffled minibatches and a train/test split.
+tables, a CSV loader, the handwritten digits (from scikit-learn), shuffled minibatches and a
+train/test split.
 
 Every function returns numpy arrays: ``X`` float64 of shape (n, d) and ``y`` either integer
 class indices 0..C-1 (classification) or float targets (regression). The generators use
@@ -44,6 +45,11 @@ def _shuffled(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> tuple[n
 # ---------------------------------------------------------------------------------------
 # Toy classification problems
 # ---------------------------------------------------------------------------------------
+
+DIGITS_HINT = (
+    "load_digits needs scikit-learn, which ships the digits data set: pip install 'chaingrad[digits]' "
+    "(or pip install scikit-learn)"
+)
 
 
 def make_moons(n: int = 100, noise: float = 0.1, seed: SeedLike = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -133,6 +139,30 @@ def make_xor(n: int = 100, noise: float = 0.0, seed: SeedLike = 0) -> tuple[np.n
 # ---------------------------------------------------------------------------------------
 # The lectures' small tables
 # ---------------------------------------------------------------------------------------
+
+
+def load_digits(n: int | None = None, seed: SeedLike = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The handwritten digits: 1,797 images of 8×8 pixels, X (n, 64) scaled to [0, 1] (the
+    pixels are 0..16) and y the digit 0..9.
+
+    The data is the copy bundled with scikit-learn (``sklearn.datasets.load_digits``, read
+    from disk, no network); install it with the ``digits`` extra. ``n`` takes a random subset
+    of n samples drawn with ``seed`` (None: all of them, in scikit-learn's order).
+    """
+    try:
+        from sklearn.datasets import load_digits as _sklearn_digits
+    except ImportError as e:
+        raise ImportError(DIGITS_HINT) from e
+    bunch = _sklearn_digits()
+    X = np.asarray(bunch.data, dtype=np.float64) / 16.0
+    y = np.asarray(bunch.target, dtype=np.int64)
+    if n is not None:
+        _check_count(n, 1, "load_digits")
+        if n > len(y):
+            raise ValueError(f"load_digits has {len(y)} samples, asked for n={n}")
+        take = _rng(seed).permutation(len(y))[:n]
+        X, y = X[take], y[take]
+    return X, y
 
 
 def smallest_perceptron() -> tuple[np.ndarray, np.ndarray]:
