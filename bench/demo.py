@@ -1,29 +1,40 @@
-"""Demo benchmark: the classic two-moons training run, chaingrad against micrograd, in one run.
+"""Demo benchmark: the classic two-moons training run in four engines, in one run — micrograd,
+chaingrad's scalar engine, chaingrad compiled, and a handwritten numpy MLP — plus chaingrad's
+scalar engine against its compiled replay on the handwritten digits.
 
 The set-up of micrograd's README demo: 100 moons samples (noise 0.1), MLP(2, [16, 16, 1])
-with relu hidden layers, SVM max-margin loss mean(relu(1 − y·score)) + 1e-4·Σp², full
+with relu hidden layers, SVM max-margin loss mean(relu(1 − y·score)) + 1e-4·Σw², full
 batch, SGD with lr = 1.0 − 0.9·k/100 at step k, 100 steps.
 
 * chaingrad runs all 100 steps through the public training loop (``nn.train.fit`` with
-  the settings of ``chaingrad demo``; no progress bar), twice: as fit runs by default
+  the settings of ``chaingrad demo``; no progress bar), three times: as fit runs by default
   (the cyclic garbage collector paused while it trains, which chaingrad's acyclic graphs
-  allow), and with ``pause_gc=False``, the collector left running as in micrograd's loop.
-  Its L2 term covers the weights, micrograd's every parameter: 33 squares fewer out of
-  ~7,000 nodes per step.
+  allow), with ``pause_gc=False`` (the collector left running as in micrograd's loop), and
+  with ``compiled=True`` (the graph of one sample traced once and replayed over the batch
+  with numpy; its first step includes the tracing). The plain and compiled runs must end
+  with the same weights (checked to 1e-9 relative). Its L2 term covers the weights,
+  micrograd's every parameter: 33 squares fewer.
 * micrograd (PyPI ``micrograd==0.1.0``) runs the same loop written out as in its demo:
   forward every sample, the loss above, ``zero_grad``, ``backward``, the update. A step
   takes about two seconds (its per-node closures make reference cycles, and the cyclic
   garbage collector spends most of the step on them), so only the first few steps are
-  timed (``--micrograd-steps``, default 5). Every step builds and drops a graph of the
-  same size, but the first one or two are faster (about 1.0 s against 1.6–2.4 s here):
-  garbage piles up until the collector's older generations get full. The ratio uses the
-  mean over every timed step, fast ones included, so it errs in micrograd's favour.
+  timed (``--micrograd-steps``, default 5). The first one or two are faster (about 1.0 s
+  against 1.6–2.4 s here): garbage piles up until the collector's older generations get
+  full. The ratios use the mean over every timed step, fast ones included, so they err in
+  micrograd's favour.
+* numpy: the same network, loss and update written by hand — matrix forward pass, the
+  backward pass derived by hand, the SGD update — starting from chaingrad's initial
+  weights, so its final weights can be compared too. The practical limit for this model
+  in Python.
 
-Both use the same data, the default interpreter settings (garbage collector on) and the
-same process, one after the other (taking turns would let chaingrad's collector runs
-clear micrograd's cyclic garbage); the time per step of each and their ratio are printed.
-The host is shared, so figures move by ±20 % from run to run: run it twice. ``--profile`` adds a
-cProfile table of a second, profiled chaingrad run (where the time goes).
+Digits: MLP(64, [32, 10]), cross-entropy + 1e-4·Σw², SGD with lr 0.5, full batches of all
+1,797 samples; a few steps on chaingrad's scalar engine (seconds each), more compiled, and
+the numpy version. Needs scikit-learn (the digits data set).
+
+All share the default interpreter settings (garbage collector on) and the process, one
+engine after the other, each from a clean heap. The host is shared, so figures move by
+±20 % from run to run: run it twice. ``--profile`` adds a cProfile table of a second,
+profiled chaingrad run (where the time goes).
 
 Run: ``make bench`` or ``.venv/bin/python bench/demo.py`` (micrograd from ``pip install -e '.[bench]'``).
 """
@@ -45,6 +56,8 @@ from importlib import metadata
 import numpy as np
 
 from nn.cli import DEMO_L2, DEMO_STEPS, demo_setup
+from nn.layers import MLP
+from nn.optim import SGD
 from nn.train import evaluate, fit
 
 try:
@@ -53,23 +66,42 @@ try:
 except ImportError:  # pragma: no cover - depends on the environment
     sys.exit("bench/demo.py compares against micrograd: pip install micrograd==0.1.0 (or pip install -e '.[bench]')")
 
-TARGET = 30.0
+TARGET = 30.0  # chaingrad's scalar engine against micrograd
+TARGET_COMPILED = 300.0  # chaingrad compiled against micrograd
+TARGET_NUMPY = 20.0  # chaingrad compiled at most this many times the handwritten numpy time
+AGREE = 1e-9  # plain and compiled weights, relative
+DIGITS_LR = 0.5
 
 
 def _per_step(seconds: list[float]) -> str:
     return (
-        f"{1000 * statistics.mean(seconds):8.1f} ms per step (median {1000 * statistics.median(seconds):.1f}, "
-        f"min {1000 * min(seconds):.1f})"
+        f"{1000 * statistics.mean(seconds):9.3f} ms per step (median {1000 * statistics.median(seconds):.3f}, "
+        f"min {1000 * min(seconds):.3f})"
     )
 
 
+def _weights(model: MLP) -> np.ndarray:
+    return np.array([p.data for p in model.parameters()])
+
+
+def _relative(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.max(np.abs(a - b)) / np.max(np.abs(b)))
+
+
 class ChaingradRun:
-    """The demo through ``fit``, resumable: ``run(k)`` trains k more steps (the optimizer
+    """A training run through ``fit``, resumable: ``run(k)`` trains k more steps (the optimizer
     keeps its step count, so the schedule carries on) and returns each step's seconds."""
 
-    def __init__(self, seed: int, pause_gc: bool = True) -> None:
-        self.X, self.y, self.model, self.optimizer = demo_setup(seed)
-        self.pause_gc = pause_gc
+    def __init__(
+        self, X: np.ndarray, y: np.ndarray, model: MLP, optimizer: SGD, loss: str, pause_gc: bool, compiled: bool
+    ) -> None:
+        self.X, self.y, self.model, self.optimizer, self.loss = X, y, model, optimizer, loss
+        self.pause_gc, self.compiled = pause_gc, compiled
+
+    @classmethod
+    def moons(cls, seed: int, pause_gc: bool = True, compiled: bool = False) -> ChaingradRun:
+        X, y, model, optimizer = demo_setup(seed)
+        return cls(X, y, model, optimizer, "svm", pause_gc, compiled)
 
     def run(self, steps: int) -> list[float]:
         stamps = [time.perf_counter()]
@@ -77,18 +109,19 @@ class ChaingradRun:
             self.model,
             self.X,
             self.y,
-            "svm",
+            self.loss,
             self.optimizer,
             epochs=steps,
             reg=DEMO_L2,
             progress=False,
             callback=lambda *_: stamps.append(time.perf_counter()),
             pause_gc=self.pause_gc,
+            compiled=self.compiled,
         )
         return [b - a for a, b in zip(stamps, stamps[1:])]
 
     def final(self) -> tuple[float, float]:
-        loss, acc = evaluate(self.model, self.X, self.y, "svm", DEMO_L2)
+        loss, acc = evaluate(self.model, self.X, self.y, self.loss, DEMO_L2, compiled=True)
         return loss, acc or 0.0
 
 
@@ -124,9 +157,70 @@ class MicrogradRun:
         return time.perf_counter() - start
 
 
-def profile_chaingrad(seed: int, steps: int) -> str:
+class NumpyMLP:
+    """The same MLP trained by hand with numpy: relu hidden layers, a linear output layer,
+    the data loss averaged over the batch + reg·Σw² (weights only, as chaingrad's fit), the
+    backward pass written out, and plain SGD. Starts from a chaingrad model's weights."""
+
+    def __init__(self, model: MLP, loss: str, reg: float) -> None:
+        self.W = [np.array([[w.data for w in n.w] for n in layer.neurons]) for layer in model.layers]
+        self.b = [np.array([n.b.data for n in layer.neurons]) for layer in model.layers]
+        self.loss_name, self.reg = loss, reg
+        self.loss = self.accuracy = float("nan")
+
+    def step(self, X: np.ndarray, y: np.ndarray, lr: float) -> float:
+        start = time.perf_counter()
+        n, last = len(y), len(self.W) - 1
+        # forward: keep every layer's input and pre-activation
+        inputs, pre = [], []
+        h = X
+        for i, (W, b) in enumerate(zip(self.W, self.b)):
+            inputs.append(h)
+            z = h @ W.T + b
+            pre.append(z)
+            h = z if i == last else np.maximum(z, 0.0)
+        if self.loss_name == "svm":  # one score; labels {0, 1} -> signs {-1, +1}
+            sign = 2.0 * y - 1.0
+            margin = 1.0 - sign * h[:, 0]
+            data_loss = np.maximum(margin, 0.0).mean()
+            dh = (np.where(margin > 0.0, -sign, 0.0) / n)[:, None]
+            correct = np.sum((h[:, 0] > 0.0) == (y == 1))
+        else:  # cross-entropy from the logits, stable with the row max
+            shifted = h - h.max(axis=1, keepdims=True)
+            logsum = np.log(np.exp(shifted).sum(axis=1))
+            data_loss = np.mean(logsum - shifted[np.arange(n), y])
+            dh = np.exp(shifted - logsum[:, None])
+            dh[np.arange(n), y] -= 1.0
+            dh /= n
+            correct = np.sum(h.argmax(axis=1) == y)
+        self.loss = data_loss + self.reg * sum(np.sum(W * W) for W in self.W)
+        self.accuracy = correct / n
+        # backward, last layer first, then the update
+        grads = []
+        for i in range(last, -1, -1):
+            if i != last:
+                dh = dh * (pre[i] > 0.0)  # through the relu (subgradient 0 at 0, as chaingrad)
+            grads.append((dh.T @ inputs[i] + 2.0 * self.reg * self.W[i], dh.sum(axis=0)))
+            if i:
+                dh = dh @ self.W[i]
+        for i, (gW, gb) in zip(range(last, -1, -1), grads):
+            self.W[i] -= lr * gW
+            self.b[i] -= lr * gb
+        return time.perf_counter() - start
+
+    def weights(self) -> np.ndarray:
+        """In chaingrad's parameter order: per neuron its weights, then its bias."""
+        return np.concatenate([np.column_stack([W, b]).reshape(-1) for W, b in zip(self.W, self.b)])
+
+
+def moons_lr(k: int) -> float:
+    """The demo's rate at step k = 0, 1, ..., as chaingrad's linear_decay(1.0, 0.1, 100) computes it."""
+    return 1.0 + (0.1 - 1.0) * min(k, DEMO_STEPS) / DEMO_STEPS
+
+
+def profile_chaingrad(seed: int, steps: int, compiled: bool) -> str:
     """A cProfile table (by own time) of a chaingrad run."""
-    run = ChaingradRun(seed)
+    run = ChaingradRun.moons(seed, compiled=compiled)
     profiler = cProfile.Profile()
     profiler.enable()
     run.run(steps)
@@ -136,56 +230,147 @@ def profile_chaingrad(seed: int, steps: int) -> str:
     return buf.getvalue()
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=DEMO_STEPS, help="chaingrad steps (default 100)")
-    parser.add_argument("--micrograd-steps", type=int, default=5, help="micrograd steps timed (default 5)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the data and chaingrad's weights")
-    parser.add_argument("--profile", action="store_true", help="print a cProfile table of chaingrad's run")
-    args = parser.parse_args(argv)
-
+def moons(args: argparse.Namespace) -> None:
     print("two moons demo: 100 samples, MLP(2, [16, 16, 1]), SVM loss + 1e-4·L2, SGD lr 1.0 − 0.9·k/100, full batch")
-    print(
-        f"Python {platform.python_version()} ({platform.python_implementation()}), numpy {np.__version__}, "
-        f"micrograd {metadata.version('micrograd')}, garbage collector on (default settings)"
-    )
     # One after the other, each from a clean heap: taking turns would let chaingrad's
     # collector runs clear micrograd's cyclic garbage and charge it to chaingrad.
     gc.collect()
-    chain = ChaingradRun(args.seed)
-    c_steps = chain.run(args.steps)
+    plain = ChaingradRun.moons(args.seed)
+    p_steps = plain.run(args.steps)
     gc.collect()
-    g_steps = ChaingradRun(args.seed, pause_gc=False).run(args.steps)
+    g_steps = ChaingradRun.moons(args.seed, pause_gc=False).run(args.steps)
+    gc.collect()
+    compiled = ChaingradRun.moons(args.seed, compiled=True)
+    c_steps = compiled.run(args.steps)
+    gc.collect()
+    X, y, model, _ = demo_setup(args.seed)
+    hand = NumpyMLP(model, "svm", DEMO_L2)
+    n_steps = [hand.step(X, y, moons_lr(k)) for k in range(args.steps)]
     gc.collect()
     micro = MicrogradRun(args.seed, DEMO_STEPS)
     m_steps = [micro.step() for _ in range(args.micrograd_steps)]
-    c_loss, c_acc = chain.final()
+
+    p_loss, p_acc = plain.final()
+    c_loss, c_acc = compiled.final()
+    print(f"chaingrad plain:    {len(p_steps):>3} steps, {_per_step(p_steps)} (loss {p_loss:.4f}, {100 * p_acc:.0f}%)")
+    print(f"chaingrad plain:    {len(g_steps):>3} steps, {_per_step(g_steps)} with fit(pause_gc=False): collector on")
     print(
-        f"chaingrad: {len(c_steps):>3} steps, {_per_step(c_steps)} "
-        f"(final loss {c_loss:.4f}, accuracy {100 * c_acc:.0f}%)"
+        f"chaingrad compiled: {len(c_steps):>3} steps, {_per_step(c_steps)} (loss {c_loss:.4f}, {100 * c_acc:.0f}%; "
+        f"the first step, {1000 * c_steps[0]:.1f} ms, includes the tracing)"
     )
-    print(f"chaingrad: {len(g_steps):>3} steps, {_per_step(g_steps)} with fit(pause_gc=False): collector left on")
     print(
-        f"micrograd: {len(m_steps):>3} steps, {_per_step(m_steps)} "
+        f"numpy by hand:      {len(n_steps):>3} steps, {_per_step(n_steps)} (loss {hand.loss:.4f}, "
+        f"{100 * hand.accuracy:.0f}% in its last step, before the update)"
+    )
+    print(
+        f"micrograd:          {len(m_steps):>3} steps, {_per_step(m_steps)} "
         f"(timed the first {len(m_steps)} of the demo's {DEMO_STEPS} steps only; "
         f"loss {micro.loss:.4f}, accuracy {100 * micro.accuracy:.0f}% at step {len(m_steps)})"
     )
     print(f"micrograd step times: {', '.join(f'{s:.2f}' for s in m_steps)} s")
-    ratio = statistics.mean(m_steps) / statistics.mean(c_steps)
-    ratio_median = statistics.median(m_steps) / statistics.median(c_steps)
-    verdict = "meets" if ratio >= TARGET else "misses"
+
+    m, p, c, h = (statistics.mean(s) for s in (m_steps, p_steps, c_steps, n_steps))
+    print()
+    print(f"{'ms per step (mean)':<22}{'micrograd':>12}{'plain':>12}{'compiled':>12}{'numpy':>12}")
+    print(f"{'':<22}{1000 * m:>12.2f}{1000 * p:>12.2f}{1000 * c:>12.3f}{1000 * h:>12.3f}")
+    print(f"{'× faster than micrograd':<22}{1.0:>12.0f}{m / p:>12.1f}{m / c:>12.0f}{m / h:>12.0f}")
+    print()
+    ratio_median = statistics.median(m_steps) / statistics.median(p_steps)
     print(
-        f"chaingrad is {ratio:.1f}× faster per step than micrograd (mean; {ratio_median:.1f}× by median) — "
-        f"{verdict} the target of {TARGET:g}×"
+        f"chaingrad plain is {m / p:.1f}× faster per step than micrograd (mean; {ratio_median:.1f}× by median) — "
+        f"{'meets' if m / p >= TARGET else 'misses'} the target of {TARGET:g}×"
     )
     print(
-        f"with the collector left on during fit: {statistics.mean(m_steps) / statistics.mean(g_steps):.1f}× "
+        f"with the collector left on during fit: {m / statistics.mean(g_steps):.1f}× "
         f"(mean; {statistics.median(m_steps) / statistics.median(g_steps):.1f}× by median)"
     )
-    if args.profile:  # a separate run: the profiler's own cost would distort the timing above
-        table = profile_chaingrad(args.seed, args.steps)
-        print(f"\ncProfile of a second chaingrad run ({args.steps} steps; profiling slows it down):")
-        print(table)
+    print(
+        f"chaingrad compiled is {m / c:.0f}× faster than micrograd (mean, tracing included; "
+        f"{statistics.median(m_steps) / statistics.median(c_steps):.0f}× by median) — "
+        f"{'meets' if m / c >= TARGET_COMPILED else 'misses'} the target of {TARGET_COMPILED:g}×"
+    )
+    print(
+        f"chaingrad compiled takes {c / h:.1f}× the handwritten numpy time (mean; "
+        f"{statistics.median(c_steps) / statistics.median(n_steps):.1f}× by median) — "
+        f"{'meets' if c / h <= TARGET_NUMPY else 'misses'} the target of at most {TARGET_NUMPY:g}×; "
+        f"compiled is {p / c:.0f}× faster than plain"
+    )
+    if len(p_steps) == len(c_steps):
+        wp, wc = _weights(plain.model), _weights(compiled.model)
+        agree, by_hand = _relative(wc, wp), _relative(hand.weights(), wp)
+        print(
+            f"weights after {len(p_steps)} steps: compiled vs plain differ by {agree:.1e} relative "
+            f"({'within' if agree <= AGREE else 'NOT within'} {AGREE:g}); numpy vs plain by {by_hand:.1e}"
+        )
+
+
+def digits(args: argparse.Namespace) -> None:
+    from nn.data import load_digits
+
+    try:
+        X, y = load_digits()
+    except ImportError as e:
+        print(f"\ndigits skipped: {e}")
+        return
+    print(
+        f"\ndigits: {len(y)} samples × 64 pixels, MLP(64, [32, 10]), cross-entropy + 1e-4·L2, "
+        f"SGD lr {DIGITS_LR:g}, full batch"
+    )
+
+    def run(compiled: bool, steps: int) -> tuple[ChaingradRun, list[float]]:
+        model = MLP(64, [32, 10], seed=args.seed)
+        r = ChaingradRun(X, y, model, SGD(model.parameters(), lr=DIGITS_LR), "ce", True, compiled)
+        gc.collect()
+        return r, r.run(steps)
+
+    plain, p_steps = run(False, args.digits_plain_steps)
+    compiled, c_steps = run(True, args.digits_plain_steps)
+    agree = _relative(_weights(compiled.model), _weights(plain.model))
+    more = compiled.run(args.digits_steps - args.digits_plain_steps)  # carries on, as one run
+    c_steps += more
+    hand = NumpyMLP(MLP(64, [32, 10], seed=args.seed), "ce", DEMO_L2)
+    gc.collect()
+    n_steps = [hand.step(X, y, DIGITS_LR) for _ in range(args.digits_steps)]
+    c_loss, c_acc = evaluate(compiled.model, X, y, "ce", DEMO_L2, compiled=True)
+    print(f"chaingrad plain:    {len(p_steps):>3} steps, {_per_step(p_steps)} (a few steps only: it is slow)")
+    print(
+        f"chaingrad compiled: {len(c_steps):>3} steps, {_per_step(c_steps)} (the first includes the tracing; "
+        f"after {len(c_steps)} steps loss {c_loss:.4f}, training accuracy {100 * (c_acc or 0):.1f}%)"
+    )
+    print(f"numpy by hand:      {len(n_steps):>3} steps, {_per_step(n_steps)} (loss {hand.loss:.4f})")
+    p, c, h = (statistics.mean(s) for s in (p_steps, c_steps, n_steps))
+    by_median = statistics.median(p_steps) / statistics.median(c_steps)
+    print(
+        f"compiled is {p / c:.0f}× faster than plain (mean; {by_median:.0f}× by median) and takes {c / h:.1f}× "
+        f"the numpy time; after {len(p_steps)} steps compiled and plain weights differ by {agree:.1e} relative"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, default=DEMO_STEPS, help="chaingrad and numpy steps (default 100)")
+    parser.add_argument("--micrograd-steps", type=int, default=5, help="micrograd steps timed (default 5)")
+    parser.add_argument("--digits-plain-steps", type=int, default=2, help="digits steps on the scalar engine (2)")
+    parser.add_argument("--digits-steps", type=int, default=50, help="digits steps compiled and numpy (default 50)")
+    parser.add_argument("--no-digits", dest="digits", action="store_false", help="skip the digits comparison")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the data and chaingrad's weights")
+    parser.add_argument("--profile", action="store_true", help="print cProfile tables of chaingrad's runs")
+    args = parser.parse_args(argv)
+    args.digits_steps = max(args.digits_steps, args.digits_plain_steps)
+
+    print(
+        f"Python {platform.python_version()} ({platform.python_implementation()}), numpy {np.__version__}, "
+        f"micrograd {metadata.version('micrograd')}, garbage collector on (default settings)"
+    )
+    moons(args)
+    if args.digits:
+        digits(args)
+    if args.profile:  # separate runs: the profiler's own cost would distort the timing above
+        for compiled in (False, True):
+            table = profile_chaingrad(args.seed, args.steps, compiled)
+            what = "compiled" if compiled else "plain"
+            print(f"\ncProfile of a second chaingrad {what} run ({args.steps} steps; profiling slows it down):")
+            print(table)
     return 0
 
 
