@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections import Counter, deque
 from collections.abc import Collection, Iterator, Sequence
 from html import escape
@@ -39,6 +38,7 @@ from typing import Any
 
 import graphviz
 
+from .atomic_write import write_atomic
 from .backprop import topological_order
 from .primitives import FLOAT
 from .value import Value
@@ -681,13 +681,6 @@ def pipe(graph: graphviz.Digraph, fmt: str) -> bytes:
         raise RuntimeError(f"Graphviz failed to render the drawing as {fmt}: {exc}") from exc
 
 
-def _umask() -> int:
-    """The process's umask (os.umask can only be read by setting it, so it is set back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def write_graph(graph: graphviz.Digraph, path: str | os.PathLike[str], format: str | None = None) -> Path:
     """Render ``graph`` to ``path`` (format from the suffix unless given): written to a
     temporary file in the same folder first and then moved into place, so a failed render
@@ -695,18 +688,7 @@ def write_graph(graph: graphviz.Digraph, path: str | os.PathLike[str], format: s
     path = Path(path)
     fmt = _check_format(format or path.suffix or "svg")
     data = pipe(graph, fmt)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it 0600; a plain open() would honour the umask
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    return write_atomic(path, data)
 
 
 def render(root: Value, path: str | os.PathLike[str], format: str | None = None, **draw_kwargs: Any) -> Path:

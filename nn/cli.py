@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
+from autograd.atomic_write import write_atomic
 
 from . import data as datasets
 from .layers import ACTIVATIONS, MLP, load_model
@@ -317,7 +318,7 @@ def write_run(
     else:
         written.append(out / "graph.svg")
     info = {**info, "files": [p.name for p in written] + ["run.json"]}
-    (out / "run.json").write_text(json.dumps(info, indent=1) + "\n", encoding="utf-8")
+    write_atomic(out / "run.json", json.dumps(info, indent=1) + "\n")
     written.append(out / "run.json")
     return written
 

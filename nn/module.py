@@ -18,24 +18,17 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from autograd import Value
+from autograd.atomic_write import write_atomic
 
 FORMAT = "chaingrad"
 VERSION = 1
 
 PathLike = str | os.PathLike
-
-
-def _umask() -> int:
-    """The process's umask (os.umask can only be read by setting it, so it is set back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 class Module:
@@ -131,20 +124,7 @@ class Module:
                 raise ValueError(f"cannot save {path}: parameter {name} is {v} (did training diverge?)")
         doc = {"format": FORMAT, "version": VERSION, "config": self.config(), "parameters": state}
         text = json.dumps(doc, indent=1) + "\n"
-        folder = path.parent if str(path.parent) else Path(".")
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it 0600; a plain open() would honour the umask
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
-        return path
+        return write_atomic(path, text)
 
     def load(self, path: PathLike) -> None:
         """Load parameters saved by ``save`` into this model.

@@ -7,6 +7,7 @@ global state, so nothing here opens a window or changes the backend of a noteboo
 
 from __future__ import annotations
 
+import io
 import math
 import os
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 from autograd import no_grad
+from autograd.atomic_write import write_atomic
 
 PathLike = str | os.PathLike
 
@@ -27,10 +29,10 @@ CLASS_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"
 
 
 def _save(fig: Figure, path: PathLike) -> Path:
-    path = Path(path)
     FigureCanvasAgg(fig)
-    fig.savefig(path, format="png", dpi=100)
-    return path
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100)
+    return write_atomic(path, buf.getvalue())
 
 
 def _series(history: Any, name: str) -> list[float]:

@@ -46,7 +46,6 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -58,6 +57,7 @@ else:
     tqdm = _text_tqdm  # tqdm.auto would warn in Jupyter that ipywidgets is missing; the text bar works there too
 
 from autograd import Value, no_grad
+from autograd.atomic_write import write_atomic
 from autograd.compile import CompiledGraph, TracingError, trace
 
 from . import losses as L
@@ -114,7 +114,7 @@ class History:
         """The history as JSON text; also written to ``path`` when given."""
         text = json.dumps(self.to_dict(), indent=1) + "\n"
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            write_atomic(path, text)
         return text
 
     def to_csv(self, path: PathLike | None = None) -> str:
@@ -135,7 +135,7 @@ class History:
             )
         text = buf.getvalue()
         if path is not None:
-            Path(path).write_text(text, encoding="utf-8")
+            write_atomic(path, text)
         return text
 
 

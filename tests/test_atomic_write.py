@@ -1,0 +1,46 @@
+"""write_atomic: the whole file or the old one, never half of one."""
+
+import os
+import stat
+
+import pytest
+
+from autograd.atomic_write import write_atomic
+
+
+def test_writes_text_and_bytes(tmp_path):
+    assert write_atomic(tmp_path / "a.txt", "héllo\n").read_text(encoding="utf-8") == "héllo\n"
+    assert write_atomic(tmp_path / "b.bin", b"\x89PNG").read_bytes() == b"\x89PNG"
+
+
+def test_creates_missing_folders(tmp_path):
+    path = write_atomic(tmp_path / "x" / "y" / "f.json", "{}")
+    assert path.read_text() == "{}"
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypatch):
+    target = tmp_path / "model.json"
+    target.write_text("old")
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        write_atomic(target, "new")
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"]
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o077])
+def test_permissions_follow_the_umask_like_open(tmp_path, mask):
+    old = os.umask(mask)
+    try:
+        written = write_atomic(tmp_path / "atomic.txt", "x")
+        with open(tmp_path / "plain.txt", "w") as f:
+            f.write("x")
+    finally:
+        os.umask(old)
+    mode = stat.S_IMODE(written.stat().st_mode)
+    assert mode == stat.S_IMODE((tmp_path / "plain.txt").stat().st_mode)
+    assert mode == 0o666 & ~mask
