@@ -75,13 +75,14 @@ def _walk(order: list[Value], create_graph: bool) -> None:
         if prim is None:
             continue
         parents = node.parents
+        arity = len(parents)
         # unpacking the common arities by hand roughly halves the time of the walk
-        if len(parents) == 2:
+        if arity == 2:
             a, b = parents
             da, db = prim.vjp(m, node.grad, node.data, a.data, b.data)
             a.grad += da
             b.grad += db
-        elif len(parents) == 1:
+        elif arity == 1:
             a = parents[0]
             a.grad += prim.vjp(m, node.grad, node.data, a.data)[0]
         else:

@@ -237,15 +237,15 @@ MATRIX = MatrixMath()
 
 def _dot_forward(m: Any, *args: Any) -> Any:
     # parents are w1..wn, x1..xn and, when the length is odd, a bias last
-    n = len(args) // 2
+    n, has_bias = divmod(len(args), 2)
     out = m.dot(args[:n], args[n : 2 * n])
-    return out + args[-1] if len(args) % 2 else out
+    return out + args[-1] if has_bias else out
 
 
 def _dot_vjp(m: Any, g: Any, out: Any, *args: Any) -> list[Any]:
-    n = len(args) // 2
+    n, has_bias = divmod(len(args), 2)
     grads = m.dot_grads(g, args[:n], args[n : 2 * n])
-    if len(args) % 2:
+    if has_bias:
         grads.append(g)
     return grads
 
