@@ -59,21 +59,22 @@ DEMO_L2 = 1e-4
 # ---------------------------------------------------------------------------------------
 
 
-def positive_int(text: str) -> int:
+def _int(text: str) -> int:
     try:
-        n = int(text)
+        return int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+
+
+def positive_int(text: str) -> int:
+    n = _int(text)
     if n < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
     return n
 
 
 def seed_int(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    n = _int(text)
     if n < 0:
         raise argparse.ArgumentTypeError(f"{text!r} must be >= 0")
     return n
