@@ -28,11 +28,16 @@ def topological_order(roots: Value | Iterable[Value], leaves: bool = True) -> li
     roots = [roots] if isinstance(roots, Value) else list(roots)
     order: list[Value] = []
     done: set[Value] = set()
-    stack = roots[::-1]
+    stack: list[Value | None] = roots[::-1]
     while stack:
-        node = stack[-1]
+        node = stack.pop()
+        if node is None:  # a marker: the node under it has every parent placed now
+            node = stack.pop()
+            done.add(node)
+            if leaves or node.parents:
+                order.append(node)
+            continue
         if node in done:
-            stack.pop()
             continue
         waiting = []
         for p in node.parents:
@@ -44,11 +49,11 @@ def topological_order(roots: Value | Iterable[Value], leaves: bool = True) -> li
                 done.add(p)
                 if leaves:
                     order.append(p)
-        if waiting:
+        if waiting:  # come back to the node (under a marker) once its parents are placed
+            stack += (node, None)
             stack += reversed(waiting)
-        else:  # every parent is placed: place the node
+        else:
             done.add(node)
-            stack.pop()
             if leaves or node.parents:
                 order.append(node)
     return order
