@@ -65,7 +65,12 @@ def _as_float(x: Any, where: str) -> float:
     if type(x) is float:  # not isinstance: numpy.float64 is a float subclass and must become a float
         f = x
     elif isinstance(x, (int, numbers.Real, np.bool_)) and not isinstance(x, np.ndarray):
-        f = float(x)
+        try:
+            f = float(x)
+        except OverflowError:  # an int (or Fraction) beyond the float range; too long to print
+            raise ValueError(
+                f"{where} needs a number within the float range (±1.8e308), got a {type(x).__name__} beyond it"
+            ) from None
     else:
         raise TypeError(f"{where} needs a real number, got {x!r} of type {type(x).__name__}")
     if f != f:

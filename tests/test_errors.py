@@ -93,6 +93,11 @@ VALUE_ERRORS = [
     (lambda: Value.sum([Value(1.0), NAN]), ["Value.sum", "nan"]),
     (lambda: Value.dot([NAN], [Value(1.0)]), ["Value.dot", "nan"]),
     (lambda: Value(1.0) < NAN, ["comparison", "nan"]),
+    # an int beyond the float range (float() would raise a bare OverflowError)
+    (lambda: Value(10**400), ["Value", "float range", "int"]),
+    (lambda: Value(1.0) * -(10**400), ["*", "float range", "int"]),
+    (lambda: 10**400 - Value(1.0), ["-", "float range", "int"]),
+    (lambda: Value.sum([Value(1.0), 10**400]), ["Value.sum", "float range"]),
 ]
 
 
