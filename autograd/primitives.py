@@ -137,11 +137,11 @@ class FloatMath:
 
     @staticmethod
     def sum(args: Any) -> float:
-        return sum(args)
+        return sum(args, 0.0)  # a float even when empty: data is always a float
 
     @staticmethod
     def dot(ws: Any, xs: Any) -> float:
-        return sum(map(float.__mul__, ws, xs))
+        return sum(map(float.__mul__, ws, xs), 0.0)
 
     dot_grads = staticmethod(_scale_each)
 

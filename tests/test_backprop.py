@@ -314,6 +314,18 @@ def test_numpy_scalars_and_bools_are_numbers():
         assert (number * Value(2.0)).data == 2.0 * expected
 
 
+def test_an_empty_sum_or_dot_is_the_float_zero_and_computes_on():
+    empty_sum, empty_dot = Value.sum([]), Value.dot([], [])
+    for v in (empty_sum, empty_dot):
+        assert type(v.data) is float and v.data == 0.0
+    # the dot's float rule multiplies floats only: an int 0 here used to raise a bare TypeError
+    w = Value(3.0)
+    y = Value.dot([empty_sum, w], [Value(2.0), empty_dot], bias=1.5)
+    assert y.data == 1.5
+    y.backward()
+    assert w.grad == 0.0
+
+
 def test_comparisons_read_data():
     a, b = Value(1.0), Value(2.0)
     assert a < b and a <= b and b > a and b >= a and a < 1.5 and b >= 2
