@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import ast
 import math
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -153,7 +154,9 @@ def parse_expression(
     A Value given instead of a number is used as it is, so a formula can be built on
     existing Values (parameters of a model, or the arguments of a function under test).
     ``names`` maps every name to its Value: the leaves made from ``values`` and the names
-    assigned in the formula. Raises ``ExpressionError`` (a ValueError) for anything not
+    assigned in the formula. Names are read as Python reads identifiers, in Unicode NFKC
+    form, so the key ``"µ"`` (micro sign) gives the name ``"μ"`` (Greek mu) that the formula's
+    ``µ`` parses to. Raises ``ExpressionError`` (a ValueError) for anything not
     allowed (see the module docstring) and for values the operations reject, such as the
     log of a negative number.
     """
@@ -176,9 +179,12 @@ def parse_expression(
         raise ExpressionError(f"the formula has {count} operations, numbers and names; the limit is {max_nodes}")
 
     leaves: dict[str, Value] = {}
-    for name, number in values.items():
-        if not isinstance(name, str) or not name.isidentifier():
-            raise ExpressionError(f"{name!r} is not a valid name for a value")
+    for key, number in values.items():
+        if not isinstance(key, str) or not key.isidentifier():
+            raise ExpressionError(f"{key!r} is not a valid name for a value")
+        name = unicodedata.normalize("NFKC", key)  # as ast.parse reads the names in the formula
+        if name in leaves:
+            raise ExpressionError(f"{key!r} and another value name are both the name {name!r}")
         _check_name(name, "value name")
         if name in FUNCTIONS:
             raise ExpressionError(f"{name!r} is a function and cannot be given a value")
@@ -190,6 +196,8 @@ def parse_expression(
             raise ExpressionError(f"value of {name} must be a finite number, got {number!r}")
 
     statements = _statements(tree, source)
+    if not statements:
+        raise ExpressionError("the formula is empty: it holds only comments")
     _check_all(statements, source, set(leaves))
 
     names: dict[str, Value] = dict(leaves)
@@ -197,10 +205,7 @@ def parse_expression(
     for target, expr in statements:
         result = _evaluate(expr, source, names, max_exponent)
         if target is not None:
-            if result.label:
-                # a Value already named (x, or an earlier assignment): keep its first name
-                pass
-            else:
+            if not result.label:  # a Value already named (x, or an earlier assignment) keeps its first name
                 result.label = target
             names[target] = result
     assert result is not None

@@ -157,6 +157,8 @@ def test_deep_nesting_within_the_limits_is_evaluated_without_recursion():
         ("1e999 * x", "too large"),
         ("9" * 400, "too large"),
         ("", "empty"),
+        ("# a comment and nothing else", "only comments"),
+        ("\n# one\n\n# two\n", "only comments"),
         ("x +", "not valid syntax"),
         ("(" * 250 + "x" + ")" * 250, "not valid syntax"),
         ("log(x)", "cannot evaluate"),
@@ -212,6 +214,17 @@ def test_size_limits():
 def test_bad_values_are_rejected(values, message):
     with pytest.raises(ExpressionError, match=_literal(message)):
         parse_expression("1", values)
+
+
+def test_names_are_matched_as_python_reads_them():
+    # ast.parse reads identifiers in NFKC form: the micro sign µ (U+00B5) in the formula
+    # becomes the Greek mu μ (U+03BC), and a fullwidth ｘ becomes x
+    out, names = parse_expression("\u00b5 * \uff58", {"\u00b5": 3.0, "\uff58": 0.5})
+    assert out.data == 1.5
+    assert names["\u03bc"].label == "\u03bc" and names["x"].label == "x"
+    assert grad(out, [names["\u03bc"], names["x"]]) == [0.5, 3.0]
+    with pytest.raises(ExpressionError, match="are both the name 'x'"):
+        parse_expression("x", {"x": 1.0, "\uff58": 2.0})
 
 
 def test_source_must_be_text():
