@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import unicodedata
 from pathlib import Path
 
 from autograd.backprop import grad, topological_order
@@ -72,7 +73,10 @@ def _error(message: str) -> None:
 
 
 def parse_assignments(items: list[str]) -> dict[str, float]:
-    """``["w=2", "x=-1"]`` -> ``{"w": 2.0, "x": -1.0}``; a ValueError names a bad item."""
+    """``["w=2", "x=-1"]`` -> ``{"w": 2.0, "x": -1.0}``; a ValueError names a bad item.
+
+    Names are kept in the NFKC form in which the formula's parser reads them (``µ``, the
+    micro sign, is the Greek ``μ``), so each is found under the name the formula uses."""
     values: dict[str, float] = {}
     for item in items:
         name, sep, text = item.partition("=")
@@ -81,6 +85,7 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
             raise ValueError(f"--set {item!r}: expected NAME=NUMBER, e.g. --set w=2")
         if not name.isidentifier():
             raise ValueError(f"--set {item!r}: {name!r} is not a valid name")
+        name = unicodedata.normalize("NFKC", name)
         try:
             number = float(text)
         except ValueError:
@@ -112,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
 
     params: list[Value] | None = None
     if args.params is not None:
-        wanted = [n.strip() for n in args.params.split(",") if n.strip()]
+        wanted = [unicodedata.normalize("NFKC", n.strip()) for n in args.params.split(",") if n.strip()]
         unknown = [n for n in wanted if n not in values]
         if unknown:
             _error(f"--params names values not given with --set: {', '.join(unknown)}")

@@ -135,6 +135,18 @@ def test_bad_options_exit_2(tmp_path, monkeypatch, capsys, argv, message):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_name_set_with_the_micro_sign_is_the_greek_mu_of_the_formula(tmp_path, capsys):
+    # µ (U+00B5, the micro sign many keyboards type) is read by the parser as μ (U+03BC)
+    out = tmp_path / "g.dot"
+    argv = ["\u00b5 * x", "--set", "\u00b5=3", "--set", "x=0.5", "--params", "\u00b5", "--backward"]
+    assert draw([*argv, "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "not used" not in captured.err
+    assert "dresult/d\u03bc = 0.5" in captured.out and "dresult/dx = 3" in captured.out
+    assert draw(["\u00b5", "--set", "\u00b5=1", "--set", "\u03bc=2", "--out", str(out)]) == 2
+    assert "given twice" in capsys.readouterr().err
+
+
 def test_unused_names_are_noted(tmp_path, capsys):
     assert draw(["w * 2", "--set", "w=1", "--set", "x=3", "--out", str(tmp_path / "g.dot")]) == 0
     assert "note: x is set but not used" in capsys.readouterr().err
