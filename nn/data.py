@@ -110,6 +110,8 @@ def make_spirals(
     if isinstance(classes, bool) or not isinstance(classes, (int, np.integer)) or classes < 2:
         raise ValueError(f"make_spirals needs an integer number of classes >= 2, got {classes!r}")
     _check_noise(noise, "make_spirals")
+    if isinstance(turns, bool) or not (isinstance(turns, (int, float)) and math.isfinite(turns)):
+        raise ValueError(f"make_spirals needs a finite number of turns, got {turns!r}")
     rng = _rng(seed)
     y = np.arange(n, dtype=np.int64) % classes
     counts = np.bincount(y, minlength=classes)
@@ -193,6 +195,16 @@ def _parse_float(text: str) -> float | None:
     return f if math.isfinite(f) else None
 
 
+def _is_number(text: str) -> bool:
+    """Whether ``text`` reads as a number at all; "nan" and "inf" do (and are then rejected as
+    features with the line), so a first row holding one is not mistaken for a header."""
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def load_csv(
     path: str | Path, label_column: int = -1, header: bool | None = None, delimiter: str = ","
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -227,7 +239,7 @@ def load_csv(
         return row[:label_at] + row[label_at + 1 :]
 
     if header is None:
-        header = any(_parse_float(f) is None for f in features(rows[0][1]))
+        header = any(not _is_number(f) for f in features(rows[0][1]))
     if header:
         rows = rows[1:]
         if not rows:

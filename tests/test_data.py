@@ -74,6 +74,8 @@ def test_blobs_in_higher_dimension():
         lambda: make_blobs(centers=0),
         lambda: make_spirals(classes=1),
         lambda: make_xor(n=2.5),
+        lambda: make_spirals(turns=float("nan")),
+        lambda: make_spirals(turns="1"),
     ],
 )
 def test_generators_reject_bad_arguments(call):
@@ -129,6 +131,7 @@ def test_load_csv_text_labels_numbered_in_sorted_order(tmp_path):
         ("1,2,0\n3,4,1\n5,6,1,7\n", 3, "expected 3 fields, got 4"),
         ("1,2,0\n\n3,nan,1\n", 3, "'nan'"),
         ("1,2,0\n3,4,\n", 2, "label is empty"),
+        ("1,inf,0\n3,4,1\n", 1, "'inf' is not a finite number"),  # a number, so not taken for a header
     ],
 )
 def test_load_csv_malformed_row_names_file_and_line(tmp_path, body, line, words):
