@@ -7,6 +7,7 @@ analytic gradient) and raises ``GradcheckError`` with a table when they disagree
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Sequence
 
 from .backprop import backward, grad, no_grad
@@ -30,6 +31,8 @@ def _eval(f: Fn, xs: Sequence[float]) -> float:
 
 def numerical_grad(f: Fn, xs: Sequence[float], eps: float = 1e-6) -> list[float]:
     """(f(x + eps·eᵢ) − f(x − eps·eᵢ)) / 2eps for each i."""
+    if not (isinstance(eps, numbers.Real) and eps > 0.0):
+        raise ValueError(f"numerical_grad needs a step eps > 0, got eps={eps!r}")
     out = []
     for i in range(len(xs)):
         up = list(xs)

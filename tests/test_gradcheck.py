@@ -125,6 +125,11 @@ def test_gradcheck_rejects_bad_arguments():
         gradcheck(lambda v: v[0], [1.0], order=3)
     with pytest.raises(TypeError, match="one Value"):
         gradcheck(lambda v: 2.0, [1.0])
+    for eps in (0.0, -1e-6, float("nan")):  # eps=0 used to divide by zero
+        with pytest.raises(ValueError, match=f"eps > 0, got eps={eps!r}"):
+            numerical_grad(lambda v: v[0], [1.0], eps=eps)
+        with pytest.raises(ValueError, match="numerical_grad needs a step eps > 0"):
+            gradcheck(lambda v: v[0], [1.0], eps=eps)
 
 
 def test_gradcheck_on_many_inputs_second_order():
