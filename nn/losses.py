@@ -97,6 +97,16 @@ def _class_label(label: Any, n: int, where: str) -> int | list[Any]:
     return [_data(t) for t in onehot].index(1.0)
 
 
+def _non_negative(x: Any, name: str, where: str) -> float:
+    if (
+        isinstance(x, bool)
+        or not isinstance(x, (int, float, np.integer, np.floating))
+        or not (math.isfinite(x) and x >= 0.0)
+    ):
+        raise ValueError(f"{where}: {name} must be a finite number >= 0, got {x!r}")
+    return float(x)
+
+
 def _data(v: Any) -> float:
     return v.data if isinstance(v, Value) else float(v)
 
@@ -177,8 +187,7 @@ def multiclass_hinge(scores: Scores, label: Any, margin: float = 1.0) -> Value:
     """
     s = _seq(scores, "scores", "multiclass_hinge")
     y = _class_label(label, len(s), "multiclass_hinge")
-    if not margin >= 0.0:
-        raise ValueError(f"multiclass_hinge: margin must be >= 0, got {margin!r}")
+    margin = _non_negative(margin, "margin", "multiclass_hinge")
     if isinstance(y, list):
         threshold = pick(s, y) - margin
         return Value.sum([(1.0 - t) * (_value(sj) - threshold).relu() for sj, t in zip(s, y)])
@@ -351,7 +360,7 @@ def accuracy(score_lists: Sequence[Any], labels: Sequence[Any]) -> float:
 
 def l1_penalty(params: Sequence[Value]) -> Value:
     """Σ |w| (subgradient 0 at w = 0)."""
-    ps = list(params)
+    ps = [_value(p) for p in params]
     return Value.sum([p.abs() for p in ps]) if ps else Value(0.0)
 
 
@@ -364,9 +373,8 @@ def l2_penalty(params: Sequence[Value]) -> Value:
 
 def elastic_net(params: Sequence[Value], beta: float) -> Value:
     """Σ (β w² + |w|), the lecture's elastic net."""
-    if not beta >= 0.0:
-        raise ValueError(f"elastic_net: beta must be >= 0, got {beta!r}")
-    ps = list(params)
+    beta = _non_negative(beta, "beta", "elastic_net")
+    ps = [_value(p) for p in params]
     return Value.sum([p * p * beta + p.abs() for p in ps]) if ps else Value(0.0)
 
 

@@ -240,8 +240,10 @@ def test_zero_one_and_accuracy():
         (lambda: L.accuracy([], []), ValueError, "empty"),
         (lambda: L.regularized_loss([], [], 0.1), ValueError, "losses is empty"),
         (lambda: L.regularized_loss([Value(1.0)], [], -0.1), ValueError, "lam .* got -0.1"),
-        (lambda: L.elastic_net([Value(1.0)], -1.0), ValueError, "beta must be >= 0, got -1.0"),
-        (lambda: L.multiclass_hinge([1.0, 2.0], 0, margin=-1.0), ValueError, "margin must be >= 0"),
+        (lambda: L.elastic_net([Value(1.0)], -1.0), ValueError, "beta must be a finite number >= 0, got -1.0"),
+        (lambda: L.elastic_net([Value(1.0)], "0.5"), ValueError, "beta .* got '0.5'"),
+        (lambda: L.multiclass_hinge([1.0, 2.0], 0, margin=-1.0), ValueError, "margin must be a finite number >= 0"),
+        (lambda: L.multiclass_hinge([1.0, 2.0], 0, margin="1"), ValueError, "margin .* got '1'"),
     ],
 )
 def test_bad_arguments_are_clear_errors(call, error, match):
@@ -252,6 +254,13 @@ def test_bad_arguments_are_clear_errors(call, error, match):
 def test_penalties_of_nothing_are_zero():
     assert L.l2_penalty([]).data == 0.0
     assert L.l1_penalty([]).data == 0.0
+
+
+def test_penalties_take_plain_numbers_like_the_losses():
+    # weights 1 and −2: Σw² = 5, Σ|w| = 3, Σ(0.5w² + |w|) = 2.5 + 3
+    assert L.l2_penalty([1.0, -2.0]).data == 5.0
+    assert L.l1_penalty([1.0, -2.0]).data == 3.0
+    assert L.elastic_net([1.0, -2.0], 0.5).data == 5.5
 
 
 def test_regularized_loss_is_mean_plus_lambda_r():
