@@ -136,6 +136,12 @@ class FloatMath:
         return math.log(a) if a > 0.0 else 0.0
 
     @staticmethod
+    def pow_down(a: float, b: float) -> float:
+        """a ** (b − 1), the factor of d(a ** b)/da = b · a ** (b − 1); 0 where a = b = 0:
+        a ** 0 is the constant 1, so its slope is 0 there although 0 ** −1 is undefined."""
+        return 0.0 if a == 0.0 and b == 0.0 else FloatMath.pow(a, b - 1.0)
+
+    @staticmethod
     def sum(args: Any) -> float:
         return sum(args, 0.0)  # a float even when empty: data is always a float
 
@@ -161,6 +167,7 @@ class ValueMath:
     step = staticmethod(lambda a: FloatMath.step(a.data))
     sign = staticmethod(lambda a: FloatMath.sign(a.data))
     log_or_zero = staticmethod(lambda a: a.log() if a.data > 0.0 else 0.0)
+    pow_down = staticmethod(lambda a, b: 0.0 if a.data == 0.0 and b.data == 0.0 else a ** (b - 1.0))
     dot_grads = staticmethod(_scale_each)
 
 
@@ -187,6 +194,11 @@ class ArrayMath:
     def log_or_zero(a: np.ndarray) -> np.ndarray:
         positive = a > 0.0
         return np.where(positive, np.log(np.where(positive, a, 1.0)), 0.0)
+
+    @staticmethod
+    def pow_down(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        zero = (a == 0.0) & (b == 0.0)
+        return np.where(zero, 0.0, np.power(np.where(zero, 1.0, a), b - 1.0))
 
     @staticmethod
     def sum(args: Any) -> np.ndarray:
@@ -257,7 +269,7 @@ NEG     = Primitive("neg",     "−x",  lambda m, a: -a,                lambda m
 MUL     = Primitive("mul",     "×",   lambda m, a, b: a * b,          lambda m, g, out, a, b: (g * b, g * a))
 DIV     = Primitive("div",     "÷",   lambda m, a, b: m.div(a, b),    lambda m, g, out, a, b: (g / b, -g * out / b))
 POW     = Primitive("pow",     "^",   lambda m, a, b: m.pow(a, b),
-                    lambda m, g, out, a, b: (g * b * m.pow(a, b - 1.0), g * out * m.log_or_zero(a)))
+                    lambda m, g, out, a, b: (g * b * m.pow_down(a, b), g * out * m.log_or_zero(a)))
 EXP     = Primitive("exp",     "exp", lambda m, a: m.exp(a),          lambda m, g, out, a: (g * out,))
 LOG     = Primitive("log",     "ln",  lambda m, a: m.log(a),          lambda m, g, out, a: (g / a,))
 TANH    = Primitive("tanh",    "tanh", lambda m, a: m.tanh(a),        lambda m, g, out, a: (g * (1.0 - out * out),))

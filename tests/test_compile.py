@@ -122,6 +122,15 @@ def test_exponent_value_gets_its_gradient_only_where_the_base_is_positive():
     assert g[0] == pytest.approx(2 * 8.0 * np.log(4.0), rel=1e-12)
 
 
+def test_the_power_zero_has_slope_zero_at_a_zero_base_like_the_plain_engine():
+    p = [Value(2.0), Value(0.0)]
+    X = np.array([[0.0, 0.0], [1.5, 0.0], [0.0, 3.0]])
+    net = check(lambda xs: p[0] * xs[0] ** 0 + (xs[1] * p[0]) ** p[1], p, X)
+    # d/dp0: x0⁰ = 1 on each of 3 samples (the second term's p1·(x1·p0)^(p1−1)·x1 is 0);
+    # d/dp1: (x1·p0)^0·ln(x1·p0) = ln 6 on the last sample, 0 where the base is 0
+    np.testing.assert_allclose(net.grads, [3.0, np.log(6.0)], rtol=1e-15)
+
+
 # ---------------------------------------------------------------------------------------
 # networks built from Values
 # ---------------------------------------------------------------------------------------

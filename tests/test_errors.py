@@ -122,6 +122,20 @@ def test_domain_errors_in_the_backward_pass_of_create_graph():
     assert (gb.data, gp.data) == (-4.0, 0.0)
 
 
+def test_the_power_zero_is_constant_so_its_slope_at_a_zero_base_is_zero():
+    # x ** 0 = 1 for every x, so d/dx = 0 at x = 0 too, although the rule b·x^(b−1) meets
+    # 0 ** −1 there: a polynomial feature w·x⁰ must train on the input x = 0
+    for exponent in (0, 0.0, Value(0.0)):
+        x, w = Value(0.0), Value(2.0)
+        y = w * x**exponent + x
+        y.backward()
+        assert (x.grad, w.grad) == (1.0, 1.0)
+    x, p = Value(0.0), Value(0.0)
+    gx, gp = grad(x**p, [x, p], create_graph=True)
+    assert (gx.data, gp.data) == (0.0, 0.0)
+    assert grad(gx, [x, p]) == [0.0, 0.0]
+
+
 def test_integer_powers_of_negative_bases_are_fine():
     for exponent in (-3, -2, -1, 0, 1, 2, 3, 2.0):
         v = Value(-2.0)
