@@ -46,6 +46,9 @@ TOY_SAMPLES = 100
 TRAIN_DEFAULTS = {"hidden": [16, 16], "optimizer": "sgd", "epochs": 100, "batch_size": None, "test_fraction": 0.0}
 DIGITS_DEFAULTS = {"hidden": [32], "optimizer": "adam", "epochs": 20, "batch_size": 64, "test_fraction": 0.2}
 
+# which data sets each data option shapes (an option given for another data set is an error, not ignored)
+DATA_OPTIONS = {"samples": DATA_SETS, "noise": TOY_DATA, "classes": ("blobs", "spirals")}
+
 # the demo: micrograd's moons set-up
 DEMO_SAMPLES = 100
 DEMO_NOISE = 0.1
@@ -239,9 +242,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 def load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray]:
     """The data set the options describe."""
     name, seed = args.data, args.seed
+    unused = [opt for opt, sets in DATA_OPTIONS.items() if getattr(args, opt) is not None and name not in sets]
+    if unused:
+        shown = name if name in DATA_SETS else "a CSV file"
+        uses = "; ".join(f"--{opt} is for {', '.join(DATA_OPTIONS[opt])}" for opt in unused)
+        raise ValueError(f"{' and '.join('--' + opt for opt in unused)} cannot be used with {shown} ({uses})")
     if name == "digits":
-        if args.noise is not None or args.classes is not None:
-            raise ValueError("--noise and --classes are for the toy data sets, not the digits")
         return datasets.load_digits(args.samples, seed=seed)
     n = args.samples or TOY_SAMPLES
     noise = {} if args.noise is None else {"noise": args.noise}

@@ -167,6 +167,25 @@ def test_bad_options_exit_2_with_a_message(argv, message, capsys):
     assert message in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    "options, data, message",
+    [
+        (["--classes", "4"], "xor", "--classes cannot be used with xor"),
+        (["--classes", "3"], "moons", "--classes cannot be used with moons"),
+        (["--noise", "0.1"], "digits", "--noise cannot be used with digits"),
+        (["--samples", "10", "--noise", "0.1"], "CSV", "--samples and --noise cannot be used with a CSV file"),
+    ],
+)
+def test_data_options_that_do_not_apply_are_errors_not_ignored(tmp_path, capsys, options, data, message):
+    if data == "CSV":
+        data = str(tmp_path / "d.csv")
+        (tmp_path / "d.csv").write_text("1,2,0\n3,4,1\n")
+    argv = ["train", "--data", data, *options, "--epochs", "1", "--out", str(tmp_path / "run"), "--no-progress"]
+    assert main(argv) == 1
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "run").exists()
+
+
 def test_evaluate_missing_or_mismatched_model(tmp_path, capsys, demo_run):
     assert main(["evaluate", "--model", str(tmp_path / "none.json")]) == 1
     assert "none.json: no such model file" in capsys.readouterr().err
