@@ -81,8 +81,9 @@ class History:
     size; ``accuracy``: fraction of training samples classified right during the epoch
     (None for regression); ``lr``: the learning rate of the epoch's last step;
     ``grad_norm``: ‖∇‖₂ of the epoch's gradient (see the module docstring);
-    ``stop_reason``: why training stopped ("epochs": all epochs ran; "gradient norm ...",
-    "loss change ...": the convergence test; "callback": the callback asked to stop).
+    ``stop_reason``: why training stopped, a sentence: "ran all N epochs", "converged at
+    epoch N: gradient norm ..." or "...: loss change ..." (the convergence test), "callback
+    asked to stop at epoch N", or "loss became nan at epoch N: ..." (diverged).
     """
 
     loss: list[float] = field(default_factory=list)
@@ -468,6 +469,13 @@ def fit(
     weights = _penalised(model)
     if optimizer is None:
         optimizer = _default_optimizer(params)
+    elif not callable(getattr(optimizer, "step", None)):
+        raise TypeError(
+            f"fit: optimizer must be an optimizer object such as nn.SGD(model.parameters(), lr=0.1) or "
+            f"nn.Adam(model.parameters()), got {optimizer!r}"
+        )
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"fit needs an integer seed >= 0 (it shuffles the minibatches), got {seed!r}")
     obj = objective(loss, _n_outputs(model, X), y)
     runner = penalty = None
     if compiled:

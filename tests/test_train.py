@@ -223,6 +223,10 @@ def test_fit_rejects_bad_arguments():
         fit(model, X, y, "svm", reg=-1.0, progress=False)
     with pytest.raises(ValueError, match=r"\(10, 2\) and \(9,\)"):
         fit(model, X, y[:9], "svm", progress=False)
+    with pytest.raises(TypeError, match="optimizer must be an optimizer object .* got 'adam'"):
+        fit(model, X, y, "svm", optimizer="adam", progress=False)
+    with pytest.raises(ValueError, match="seed >= 0 .* got -1"):
+        fit(model, X, y, "svm", batch_size=5, seed=-1, progress=False)
 
 
 def test_random_search_improves_on_its_first_try(capsys):
