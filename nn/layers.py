@@ -237,7 +237,7 @@ _BUILDERS: dict[str, Callable[[dict[str, Any]], Module]] = {
 def build(config: dict[str, Any]) -> Module:
     """A fresh module from its ``config()`` (as stored in a model file)."""
     kind = config.get("type")
-    if kind not in _BUILDERS:
+    if not isinstance(kind, str) or kind not in _BUILDERS:
         raise ValueError(f"unknown module type {kind!r} in config; known: {', '.join(_BUILDERS)}")
     try:
         return _BUILDERS[kind](config)

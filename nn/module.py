@@ -22,6 +22,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from autograd import Value
 from autograd.atomic_write import write_atomic
 
@@ -108,7 +110,7 @@ class Module:
         values = []
         for n in names:
             v = state[n]
-            if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not math.isfinite(v):
                 raise ValueError(f"{where}: parameter {n} must be a finite number, got {v!r}")
             values.append(float(v))
         return values

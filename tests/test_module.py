@@ -49,6 +49,20 @@ def test_load_state_dict_checks_names_and_values_first():
     assert model.state_dict() == before
 
 
+def test_load_state_dict_takes_numpy_numbers():
+    import numpy as np
+
+    model = MLP(2, [3, 1])
+    state = {name: np.float32(0.5) for name in model.state_dict()}
+    model.load_state_dict(state)
+    assert all(v == 0.5 and type(v) is float for v in model.state_dict().values())
+
+
+def test_build_names_an_unknown_module_type():
+    with pytest.raises(ValueError, match=r"unknown module type \['MLP'\]"):
+        nn.build({"type": ["MLP"]})
+
+
 def test_config_rebuilds_the_model():
     model = MLP(3, [5, 2], activation="tanh", output_activation="sigmoid", seed=7)
     again = nn.build(model.config())
