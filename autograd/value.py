@@ -98,6 +98,8 @@ class Value:
     label: str
 
     def __init__(self, data: Any, label: str = "") -> None:
+        if not isinstance(label, str):  # drawings and error messages print it as text
+            raise TypeError(f"Value needs a str label, got {label!r} of type {type(label).__name__}")
         self.data = _as_float(data, "Value")
         self.grad = 0.0
         self.parents = ()

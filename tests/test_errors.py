@@ -4,6 +4,7 @@ sigmoid and tanh stay exact and finite at huge inputs; kinks take the subgradien
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -50,6 +51,13 @@ def test_non_numbers_are_a_type_error_naming_the_value(operation, make, bad):
     message = str(error.value)
     assert repr(bad) in message, message
     assert operation in message, message
+
+
+@pytest.mark.parametrize("label", [5, None, b"w"])
+def test_a_label_that_is_not_text_is_a_type_error_naming_it(label):
+    # it used to be accepted and break the drawing later with a bare AttributeError
+    with pytest.raises(TypeError, match=f"Value needs a str label, got {re.escape(repr(label))}"):
+        Value(1.0, label=label)
 
 
 @pytest.mark.parametrize("bad", ["a", 1j, [1.0]])
