@@ -317,7 +317,8 @@ def write_run(
     if X.shape[1] == 2 and info.get("classification", True):
         written.append(plot_decision_boundary(model, X, y, out / "decision_boundary.png"))
     else:
-        print(f"no decision_boundary.png: the data has {X.shape[1]} features, a boundary is drawn for 2")
+        d = X.shape[1]
+        print(f"no decision_boundary.png: the data has {d} feature{'' if d == 1 else 's'}, a boundary is drawn for 2")
     written.append(model.save(out / "model.json"))
     note = _draw_sample(model, X, y, loss, out / "graph.svg")
     if note:
