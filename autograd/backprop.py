@@ -126,7 +126,7 @@ def grad(
             raise TypeError(f"grad needs Values as outputs and inputs, got {v!r}")
     order = topological_order(outs)
     saved = [node.grad for node in order]
-    outside = [(x, x.grad) for x in ins]  # inputs the outputs do not reach
+    outside = [(x, x.grad) for x in ins]  # inputs too: the outputs may not reach them
     try:
         for node in order:
             node.grad = 0.0

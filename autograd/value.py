@@ -64,7 +64,7 @@ def _as_float(x: Any, where: str) -> float:
     """Convert a real number (int, float, bool, numpy scalar) to float; reject the rest."""
     if type(x) is float:  # not isinstance: numpy.float64 is a float subclass and must become a float
         f = x
-    elif isinstance(x, (int, numbers.Real, np.bool_)) and not isinstance(x, np.ndarray):
+    elif isinstance(x, (int, numbers.Real, np.bool_)):
         try:
             f = float(x)
         except OverflowError:  # an int (or Fraction) beyond the float range; too long to print
