@@ -9,12 +9,12 @@ walk accumulates in ``.grad``; ``grad`` puts every ``.grad`` back as it found it
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from .modes import enable_grad
 from .primitives import FLOAT, VALUE
-from .value import Value, _GradMode
+from .value import Value
 
 
 def topological_order(roots: Value | Iterable[Value], leaves: bool = True) -> list[Value]:
@@ -105,8 +105,7 @@ def backward(root: Value) -> None:
     for node in order:
         node.grad = 0.0
     root.grad += 1.0
-    with _grad_mode(False):
-        _walk(order, create_graph=False)
+    _walk(order, create_graph=False)
 
 
 def grad(
@@ -117,7 +116,8 @@ def grad(
     """d(Σ outputs)/d(input) for each input; every ``.grad`` is left as it was.
 
     An input the outputs do not depend on gets 0. With ``create_graph=True`` the gradients
-    are Values that can themselves be differentiated (second derivatives, Hessians).
+    are Values that can themselves be differentiated (second derivatives, Hessians); that
+    graph is recorded even inside ``no_grad()``, as in PyTorch.
     """
     outs = [outputs] if isinstance(outputs, Value) else list(outputs)
     ins = [inputs] if isinstance(inputs, Value) else list(inputs)
@@ -135,10 +135,10 @@ def grad(
         for y in outs:
             y.grad += Value(1.0) if create_graph else 1.0
         if create_graph:
-            _walk(order, create_graph=True)
+            with enable_grad():
+                _walk(order, create_graph=True)
         else:
-            with _grad_mode(False):
-                _walk(order, create_graph=False)
+            _walk(order, create_graph=False)
         result = [x.grad for x in ins]
     finally:
         for node, g in zip(order, saved):
@@ -154,25 +154,3 @@ def zero_grad(values: Iterable[Value]) -> None:
     """Set ``.grad`` of each Value to 0."""
     for v in values:
         v.grad = 0.0
-
-
-@contextmanager
-def _grad_mode(enabled: bool) -> Iterator[None]:
-    previous = _GradMode.enabled
-    _GradMode.enabled = enabled
-    try:
-        yield
-    finally:
-        _GradMode.enabled = previous
-
-
-def no_grad() -> Any:
-    """Context in which operations record no parents: results are leaves.
-
-    Use it for evaluation and for updating parameters, where no gradient is wanted.
-    """
-    return _grad_mode(False)
-
-
-def is_grad_enabled() -> bool:
-    return _GradMode.enabled

@@ -45,9 +45,10 @@ from typing import Any
 
 import numpy as np
 
-from .backprop import _grad_mode, topological_order
+from .backprop import topological_order
+from .modes import enable_grad, is_tracing, tracing
 from .primitives import ARRAY, DOT, FLOAT, PRIMITIVES, MatrixMath, Primitive
-from .value import TracingError, Value, _Tracing
+from .value import TracingError, Value
 
 __all__ = [
     "trace",
@@ -67,12 +68,6 @@ OPCODES: tuple[str, ...] = tuple(PRIMITIVES)
 INPUT, LABEL, PARAM, CONST = -1, -2, -3, -4
 _LEAF_KINDS = {INPUT: "input", LABEL: "label", PARAM: "param", CONST: "const"}
 _PRIMS: tuple[Primitive, ...] = tuple(PRIMITIVES[name] for name in OPCODES)
-
-
-def is_tracing() -> bool:
-    """Whether ``trace`` is recording right now. Code that would read a sample's numbers to
-    build its graph (a loss's max shift, a clamp) asks this to build a branch-free form."""
-    return _Tracing.active
 
 
 # ---------------------------------------------------------------------------------------
@@ -232,10 +227,8 @@ def trace(
     x0, y0 = _example(example, n_in, n_lab, one_hot)
     xs = [Value(x0[i], label=f"x{i}") for i in range(n_in)]
     ys = [Value(y0[j], label=f"y{j}") for j in range(n_lab)]
-    previous = _Tracing.active
-    _Tracing.active = True
     try:
-        with _grad_mode(True):
+        with tracing(), enable_grad():
             result = fn(xs, ys) if n_lab else fn(xs)
     except TracingError:
         raise
@@ -245,8 +238,6 @@ def trace(
             + (f" and {n_lab} label Values" if n_lab else "")
             + f" failed: {type(e).__name__}: {e}"
         ) from e
-    finally:
-        _Tracing.active = previous
     loss, outs = _split_result(result)
     program = _record(([loss] if loss is not None else []) + outs, xs, ys, params, loss, outs)
     used = {program.slots[i] for i, c in enumerate(program.codes) if c == INPUT}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from .backprop import grad
+from .modes import enable_grad
 from .value import Value
 
 
@@ -19,7 +20,8 @@ def _leaves(xs: Sequence[float]) -> list[Value]:
 def jacobian(f: Callable[[list[Value]], Value | Sequence[Value]], xs: Sequence[float]) -> list[list[float]]:
     """J[i][j] = d fᵢ / d xⱼ at xs (one row per output; a scalar f gives one row)."""
     vals = _leaves(xs)
-    out = f(vals)
+    with enable_grad():  # a derivative is asked for: record f's graph even inside no_grad()
+        out = f(vals)
     outs = [out] if isinstance(out, Value) else list(out)
     return [[float(g) for g in grad(y, vals)] for y in outs]
 
@@ -27,7 +29,8 @@ def jacobian(f: Callable[[list[Value]], Value | Sequence[Value]], xs: Sequence[f
 def hessian(f: Callable[[list[Value]], Value], xs: Sequence[float]) -> list[list[float]]:
     """H[i][j] = d² f / d xᵢ d xⱼ at xs, by differentiating the gradient graph again."""
     vals = _leaves(xs)
-    y = f(vals)
+    with enable_grad():
+        y = f(vals)
     if not isinstance(y, Value):
         raise TypeError(f"hessian needs a function with one Value as output, got {y!r}")
     first = grad(y, vals, create_graph=True)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable, Sequence
 
-from .backprop import backward, grad, no_grad
+from .backprop import backward, grad
 from .functional import hessian
+from .modes import enable_grad, no_grad
 from .value import Value
 
 Fn = Callable[[list[Value]], Value]
@@ -75,6 +76,11 @@ def gradcheck(
     """
     if order not in (1, 2):
         raise ValueError(f"gradcheck checks order 1 or 2, got order={order!r}")
+    with enable_grad():  # derivatives are asked for: record the graphs even inside no_grad()
+        return _gradcheck(f, xs, eps, atol, rtol, order)
+
+
+def _gradcheck(f: Fn, xs: Sequence[float], eps: float, atol: float, rtol: float, order: int) -> bool:
     xs = [float(x) for x in xs]
     names = [f"x[{i}]={x:.4g}" for i, x in enumerate(xs)]
     vals = [Value(x) for x in xs]

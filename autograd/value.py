@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .modes import GRAD_ENABLED, TRACING
 from .primitives import (
     ABS,
     ADD,
@@ -33,23 +34,15 @@ from .primitives import (
     Primitive,
 )
 
-
-class _GradMode:
-    """Whether operations record their parents (see ``autograd.no_grad``)."""
-
-    enabled = True
+# While a trace records (``autograd.modes.tracing``), reading a Value's number through a
+# comparison, ``bool`` or ``float`` is an error: the recorded graph is replayed for other
+# data without repeating that decision. Bound once: these are read on every node.
+_recording = GRAD_ENABLED.get
+_tracing = TRACING.get
 
 
 class TracingError(TypeError):
     """A traced function used a Value in a way a recorded graph cannot replay."""
-
-
-class _Tracing:
-    """Whether ``autograd.compile.trace`` is recording: then reading a Value's number through
-    a comparison, ``bool`` or ``float`` is an error, because the recorded graph would be
-    replayed for other data without repeating that decision."""
-
-    active = False
 
 
 def _refuse(v: Value, what: str) -> None:
@@ -133,12 +126,12 @@ class Value:
         return mimebundle(self, include, exclude)
 
     def __float__(self) -> float:
-        if _Tracing.active:
+        if _tracing():
             _refuse(self, "float()")
         return self.data
 
     def __bool__(self) -> bool:
-        if _Tracing.active:
+        if _tracing():
             _refuse(self, "a Value used as a Python bool (if/while/and/or)")
         return True
 
@@ -155,22 +148,22 @@ class Value:
     # -- comparisons read the data (they build no graph) -------------------------------
 
     def __lt__(self, other: Any) -> bool:
-        if _Tracing.active:
+        if _tracing():
             _refuse(self, "comparison <")
         return self.data < _data(other)
 
     def __le__(self, other: Any) -> bool:
-        if _Tracing.active:
+        if _tracing():
             _refuse(self, "comparison <=")
         return self.data <= _data(other)
 
     def __gt__(self, other: Any) -> bool:
-        if _Tracing.active:
+        if _tracing():
             _refuse(self, "comparison >")
         return self.data > _data(other)
 
     def __ge__(self, other: Any) -> bool:
-        if _Tracing.active:
+        if _tracing():
             _refuse(self, "comparison >=")
         return self.data >= _data(other)
 
@@ -274,7 +267,7 @@ def _node(data: float, parents: tuple[Value, ...], prim: Primitive) -> Value:
     v = Value.__new__(Value)
     v.data = data
     v.grad = 0.0
-    if _GradMode.enabled:
+    if _recording():
         v.parents = parents
         v._prim = prim
     else:
