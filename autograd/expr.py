@@ -118,7 +118,19 @@ _OPERATOR_NAMES: dict[type, str] = {
 
 
 class ExpressionError(ValueError):
-    """A formula that is not allowed, or cannot be evaluated; the message says why."""
+    """A formula that is not allowed, or cannot be evaluated; the message says why.
+    ``missing`` holds the names the formula uses without a value (empty otherwise)."""
+
+    def __init__(self, message: str, missing: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+def normalize_name(name: str) -> str:
+    """``name`` in the Unicode NFKC form in which Python (and so the formula's parser) reads
+    identifiers: the micro sign ``µ`` becomes the Greek ``μ``. The one home of that rule, for
+    everyone who looks a formula's names up."""
+    return unicodedata.normalize("NFKC", name)
 
 
 def _describe(node: ast.AST) -> str:
@@ -182,7 +194,7 @@ def parse_expression(
     for key, number in values.items():
         if not isinstance(key, str) or not key.isidentifier():
             raise ExpressionError(f"{key!r} is not a valid name for a value")
-        name = unicodedata.normalize("NFKC", key)  # as ast.parse reads the names in the formula
+        name = normalize_name(key)  # as ast.parse reads the names in the formula
         if name in leaves:
             raise ExpressionError(f"{key!r} and another value name are both the name {name!r}")
         _check_name(name, "value name")
@@ -283,7 +295,7 @@ def _check_all(statements: list[tuple[str | None, ast.expr]], source: str, given
     if missing:
         plural = "s have" if len(missing) > 1 else " has"
         raise ExpressionError(
-            f"the name{plural} no value: {', '.join(missing)} (give each one, e.g. --set {missing[0]}=1.0)"
+            f"the name{plural} no value: {', '.join(missing)} (give each one a number in values)", tuple(missing)
         )
 
 

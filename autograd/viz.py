@@ -38,8 +38,8 @@ from typing import Any
 
 import graphviz
 
-from .atomic_write import write_atomic
 from .backprop import topological_order
+from .files import write_atomic
 from .primitives import FLOAT
 from .value import Value
 

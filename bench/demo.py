@@ -6,7 +6,7 @@ The set-up of micrograd's README demo: 100 moons samples (noise 0.1), MLP(2, [16
 with relu hidden layers, SVM max-margin loss mean(relu(1 − y·score)) + 1e-4·Σw², full
 batch, SGD with lr = 1.0 − 0.9·k/100 at step k, 100 steps.
 
-* chaingrad runs all 100 steps through the public training loop (``nn.train.fit`` with
+* chaingrad runs all 100 steps through the public training loop (``nn.fit`` with
   the settings of ``chaingrad demo``; no progress bar), three times: as fit runs by default
   (the cyclic garbage collector paused while it trains, which chaingrad's acyclic graphs
   allow), with ``pause_gc=False`` (the collector left running as in micrograd's loop), and
@@ -55,7 +55,7 @@ from importlib import metadata
 
 import numpy as np
 
-from nn.cli import DEMO_L2, DEMO_STEPS, demo_setup
+from nn.demo import DEMO, demo_setup
 from nn.layers import MLP
 from nn.optim import SGD
 from nn.train import evaluate, fit
@@ -101,7 +101,7 @@ class ChaingradRun:
     @classmethod
     def moons(cls, seed: int, pause_gc: bool = True, compiled: bool = False) -> ChaingradRun:
         X, y, model, optimizer = demo_setup(seed)
-        return cls(X, y, model, optimizer, "svm", pause_gc, compiled)
+        return cls(X, y, model, optimizer, DEMO.loss, pause_gc, compiled)
 
     def run(self, steps: int) -> list[float]:
         stamps = [time.perf_counter()]
@@ -112,7 +112,7 @@ class ChaingradRun:
             self.loss,
             self.optimizer,
             epochs=steps,
-            reg=DEMO_L2,
+            reg=DEMO.l2,
             progress=False,
             callback=lambda *_: stamps.append(time.perf_counter()),
             pause_gc=self.pause_gc,
@@ -121,7 +121,7 @@ class ChaingradRun:
         return [b - a for a, b in zip(stamps, stamps[1:])]
 
     def final(self) -> tuple[float, float]:
-        loss, acc = evaluate(self.model, self.X, self.y, self.loss, DEMO_L2, compiled=True)
+        loss, acc = evaluate(self.model, self.X, self.y, self.loss, DEMO.l2, compiled=True)
         return loss, acc or 0.0
 
 
@@ -144,7 +144,7 @@ class MicrogradRun:
         scores = [self.model(r) for r in self.rows]
         margins = [(1 + -s * score).relu() for s, score in zip(self.signs, scores)]
         data_loss = sum(margins) * (1.0 / len(margins))
-        l2 = DEMO_L2 * sum(p * p for p in self.params)
+        l2 = DEMO.l2 * sum(p * p for p in self.params)
         total = data_loss + l2
         self.accuracy = sum((score.data > 0) == (s > 0) for s, score in zip(self.signs, scores)) / len(self.signs)
         self.model.zero_grad()
@@ -215,7 +215,7 @@ class NumpyMLP:
 
 def moons_lr(k: int) -> float:
     """The demo's rate at step k = 0, 1, ..., as chaingrad's linear_decay(1.0, 0.1, 100) computes it."""
-    return 1.0 + (0.1 - 1.0) * min(k, DEMO_STEPS) / DEMO_STEPS
+    return DEMO.lr_start + (DEMO.lr_end - DEMO.lr_start) * min(k, DEMO.steps) / DEMO.steps
 
 
 def profile_chaingrad(seed: int, steps: int, compiled: bool) -> str:
@@ -231,7 +231,7 @@ def profile_chaingrad(seed: int, steps: int, compiled: bool) -> str:
 
 
 def moons(args: argparse.Namespace) -> None:
-    print("two moons demo: 100 samples, MLP(2, [16, 16, 1]), SVM loss + 1e-4·L2, SGD lr 1.0 − 0.9·k/100, full batch")
+    print(f"two moons demo: {DEMO.model_text()} on {DEMO.describe()}")
     # One after the other, each from a clean heap: taking turns would let chaingrad's
     # collector runs clear micrograd's cyclic garbage and charge it to chaingrad.
     gc.collect()
@@ -244,10 +244,10 @@ def moons(args: argparse.Namespace) -> None:
     c_steps = compiled.run(args.steps)
     gc.collect()
     X, y, model, _ = demo_setup(args.seed)
-    hand = NumpyMLP(model, "svm", DEMO_L2)
+    hand = NumpyMLP(model, DEMO.loss, DEMO.l2)
     n_steps = [hand.step(X, y, moons_lr(k)) for k in range(args.steps)]
     gc.collect()
-    micro = MicrogradRun(args.seed, DEMO_STEPS)
+    micro = MicrogradRun(args.seed, DEMO.steps)
     m_steps = [micro.step() for _ in range(args.micrograd_steps)]
 
     p_loss, p_acc = plain.final()
@@ -264,7 +264,7 @@ def moons(args: argparse.Namespace) -> None:
     )
     print(
         f"micrograd:          {len(m_steps):>3} steps, {_per_step(m_steps)} "
-        f"(timed the first {len(m_steps)} of the demo's {DEMO_STEPS} steps only; "
+        f"(timed the first {len(m_steps)} of the demo's {DEMO.steps} steps only; "
         f"loss {micro.loss:.4f}, accuracy {100 * micro.accuracy:.0f}% at step {len(m_steps)})"
     )
     print(f"micrograd step times: {', '.join(f'{s:.2f}' for s in m_steps)} s")
@@ -328,10 +328,10 @@ def digits(args: argparse.Namespace) -> None:
     agree = _relative(_weights(compiled.model), _weights(plain.model))
     more = compiled.run(args.digits_steps - args.digits_plain_steps)  # carries on, as one run
     c_steps += more
-    hand = NumpyMLP(MLP(64, [32, 10], seed=args.seed), "ce", DEMO_L2)
+    hand = NumpyMLP(MLP(64, [32, 10], seed=args.seed), "ce", DEMO.l2)
     gc.collect()
     n_steps = [hand.step(X, y, DIGITS_LR) for _ in range(args.digits_steps)]
-    c_loss, c_acc = evaluate(compiled.model, X, y, "ce", DEMO_L2, compiled=True)
+    c_loss, c_acc = evaluate(compiled.model, X, y, "ce", DEMO.l2, compiled=True)
     print(f"chaingrad plain:    {len(p_steps):>3} steps, {_per_step(p_steps)} (a few steps only: it is slow)")
     print(
         f"chaingrad compiled: {len(c_steps):>3} steps, {_per_step(c_steps)} (the first includes the tracing; "
@@ -348,7 +348,7 @@ def digits(args: argparse.Namespace) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=DEMO_STEPS, help="chaingrad and numpy steps (default 100)")
+    parser.add_argument("--steps", type=int, default=DEMO.steps, help="chaingrad and numpy steps (default 100)")
     parser.add_argument("--micrograd-steps", type=int, default=5, help="micrograd steps timed (default 5)")
     parser.add_argument("--digits-plain-steps", type=int, default=2, help="digits steps on the scalar engine (2)")
     parser.add_argument("--digits-steps", type=int, default=50, help="digits steps compiled and numpy (default 50)")

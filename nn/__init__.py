@@ -1,15 +1,22 @@
-"""chaingrad's network library: perceptron, layers, MLP, losses, regularizers, optimizers.
+"""chaingrad's network library: perceptron, layers, MLP, losses, regularizers, optimizers,
+data sets, training and the ``chaingrad`` command.
 
 Read in this order: ``module`` (parameters, names, saving), ``layers`` (Neuron, Layer,
-MLP), ``losses`` (losses, metrics, penalties), ``optim`` (SGD, Adam, schedules), then
-``data`` (data sets), ``train`` (the training loop: ``nn.fit``) and ``cli`` (the command).
+MLP), ``losses`` (losses, metrics, penalties), ``optim`` (SGD, Adam, schedules), ``data``
+(data sets and the X/y check), then training: ``objectives`` (losses by name),
+``metrics`` (which class a score predicts), ``outputs`` (reading any model),
+``history`` (History, Convergence), ``evaluation`` (predict, evaluate), ``replay`` (the
+compiled path), ``loop`` (``fit``), ``search`` (random search), gathered in ``train``;
+``plots`` (curves and decision boundaries), ``demo`` (the moons demo's settings) and
+``cli`` (the command, a package).
 """
 
 from . import data, losses, optim, train
+from .evaluation import evaluate
 from .layers import ACTIVATIONS, MLP, Layer, Neuron, build, load_model
+from .loop import fit
 from .module import Module
 from .optim import SGD, Adam, constant, inverse_sqrt, linear_decay
-from .train import evaluate, fit
 
 __all__ = [
     "Module",

@@ -14,6 +14,7 @@ import csv
 import math
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -278,7 +279,10 @@ def _encode_labels(labels: list[str]) -> np.ndarray:
 # ---------------------------------------------------------------------------------------
 
 
-def _check_pair(X: np.ndarray, y: np.ndarray, where: str) -> tuple[np.ndarray, np.ndarray]:
+def check_xy(X: Any, y: Any, where: str) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` as a float array (n, d) (a 1-D ``X`` is n samples of one feature) and ``y`` as an
+    array (n,), n >= 1: the one check of a data set every function taking ``X, y`` makes; a
+    ValueError names ``where`` and the shapes found."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
     if X.ndim == 1:
@@ -287,6 +291,8 @@ def _check_pair(X: np.ndarray, y: np.ndarray, where: str) -> tuple[np.ndarray, n
         raise ValueError(f"{where} needs X of shape (n, d) and y of shape (n,), got {X.shape} and {y.shape}")
     if len(X) != len(y):
         raise ValueError(f"{where} needs as many labels as samples, got {len(X)} samples and {len(y)} labels")
+    if len(y) == 0:
+        raise ValueError(f"{where} needs at least one sample, got X of shape {X.shape}")
     return X, y
 
 
@@ -296,7 +302,7 @@ def minibatches(
     """One epoch of ``(X_batch, y_batch)`` pairs: every sample exactly once, in an order
     shuffled by ``seed`` (pass a Generator to get a new order each epoch). The last batch
     holds the remainder. ``batch_size=None`` gives the whole set as one batch."""
-    X, y = _check_pair(X, y, "minibatches")
+    X, y = check_xy(X, y, "minibatches")
     n = len(y)
     if batch_size is None:
         batch_size = max(n, 1)
@@ -313,7 +319,7 @@ def train_test_split(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Shuffle and split into ``X_train, X_test, y_train, y_test``; the test part holds
     round(test_fraction · n) samples and neither part may be empty."""
-    X, y = _check_pair(X, y, "train_test_split")
+    X, y = check_xy(X, y, "train_test_split")
     if not (isinstance(test_fraction, (int, float)) and 0.0 < test_fraction < 1.0):
         raise ValueError(f"train_test_split needs 0 < test_fraction < 1, got {test_fraction!r}")
     n = len(y)

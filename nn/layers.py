@@ -21,10 +21,11 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
+from autograd.files import PathLike
 from autograd.primitives import DOT, FLOAT
 from autograd.value import _node
 
-from .module import Module, PathLike, read_checkpoint
+from .module import Module, read_checkpoint
 
 ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
     "linear": None,
@@ -225,7 +226,9 @@ def _label(module: Module) -> None:
         p.label = name
 
 
-_BUILDERS: dict[str, Callable[[dict[str, Any]], Module]] = {
+Model = Neuron | Layer | MLP  # what a model file holds
+
+_BUILDERS: dict[str, Callable[[dict[str, Any]], Model]] = {
     "MLP": lambda c: MLP(
         c["nin"], c["nouts"], c["activation"], c["output_activation"], c.get("seed", 0), c.get("binary", False)
     ),
@@ -234,7 +237,7 @@ _BUILDERS: dict[str, Callable[[dict[str, Any]], Module]] = {
 }
 
 
-def build(config: dict[str, Any]) -> Module:
+def build(config: dict[str, Any]) -> Model:
     """A fresh module from its ``config()`` (as stored in a model file)."""
     kind = config.get("type")
     if not isinstance(kind, str) or kind not in _BUILDERS:
@@ -245,7 +248,7 @@ def build(config: dict[str, Any]) -> Module:
         raise ValueError(f"{kind} config is missing the key {e.args[0]!r}: {config}") from e
 
 
-def load_model(path: PathLike) -> Module:
+def load_model(path: PathLike) -> Model:
     """Rebuild the model saved at ``path`` (by ``Module.save``) with its parameters."""
     doc = read_checkpoint(path)
     try:

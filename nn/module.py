@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,12 +24,11 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
-from autograd.atomic_write import write_atomic
+from autograd.files import PathLike, write_atomic
 
 FORMAT = "chaingrad"
 VERSION = 1
 
-PathLike = str | os.PathLike
 
 
 class Module:

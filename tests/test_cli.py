@@ -11,7 +11,8 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
-from nn.cli import main, neuron_table
+from nn.cli import main
+from nn.cli.neuron_table import neuron_table
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 HAVE_DOT = shutil.which("dot") is not None
@@ -138,7 +139,7 @@ def test_train_regression_csv(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "loss mse" in text and "n/a (regression)" in text
     assert json.loads((out / "run.json").read_text())["final_accuracy"] is None
-    assert main(["train", "--data", str(csv), "--loss", "ce", "--out", str(out), "--no-progress"]) == 1
+    assert main(["train", "--data", str(csv), "--loss", "ce", "--out", str(out), "--no-progress"]) == 2
     assert "--loss mse" in capsys.readouterr().err
 
 
@@ -176,12 +177,12 @@ def test_bad_options_exit_2_with_a_message(argv, message, capsys):
         (["--samples", "10", "--noise", "0.1"], "CSV", "--samples and --noise cannot be used with a CSV file"),
     ],
 )
-def test_data_options_that_do_not_apply_are_errors_not_ignored(tmp_path, capsys, options, data, message):
+def test_data_options_that_do_not_apply_are_usage_errors_not_ignored(tmp_path, capsys, options, data, message):
     if data == "CSV":
         data = str(tmp_path / "d.csv")
         (tmp_path / "d.csv").write_text("1,2,0\n3,4,1\n")
     argv = ["train", "--data", data, *options, "--epochs", "1", "--out", str(tmp_path / "run"), "--no-progress"]
-    assert main(argv) == 1
+    assert main(argv) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "run").exists()
 
@@ -194,6 +195,18 @@ def test_evaluate_missing_or_mismatched_model(tmp_path, capsys, demo_run):
     csv.write_text("1,2,3,0\n4,5,6,1\n")
     assert main(["evaluate", "--model", str(out / "model.json"), "--data", str(csv)]) == 1
     assert "expects 2 features" in capsys.readouterr().err
+
+
+def test_a_library_bug_is_a_traceback_not_a_usage_message(monkeypatch, tmp_path, capsys):
+    # only the command's own errors become one-line messages: a TypeError from inside the
+    # library is a bug and must surface with its traceback, not as "error: ..."
+    def broken_fit(*args, **kwargs):
+        raise TypeError("unsupported operand type(s)")
+
+    monkeypatch.setattr("nn.cli.train_command.fit", broken_fit)
+    with pytest.raises(TypeError, match="unsupported operand"):
+        main(["train", "--epochs", "1", "--out", str(tmp_path / "run"), "--no-progress"])
+    assert "error:" not in capsys.readouterr().err
 
 
 def test_no_command_prints_help(capsys):

@@ -580,13 +580,13 @@ def test_is_tracing_only_while_trace_records():
 def test_fit_compiled_reproduces_the_moons_demo():
     """The demo's set-up (SVM + 1e-4·L2, SGD lr 1.0 − 0.9·k/100, full batch): the same
     weights to 1e-9 relative, the same history, and compiled evaluate/predict agree."""
-    from nn.cli import DEMO_L2, demo_setup
+    from nn.demo import DEMO, demo_setup
     from nn.train import evaluate, fit, predict
 
     runs = []
     for compiled in (False, True):
         X, y, model, optimizer = demo_setup(0)
-        hist = fit(model, X, y, "svm", optimizer, epochs=25, reg=DEMO_L2, progress=False, compiled=compiled)
+        hist = fit(model, X, y, "svm", optimizer, epochs=25, reg=DEMO.l2, progress=False, compiled=compiled)
         runs.append((model, hist))
     (plain_model, plain_hist), (comp_model, comp_hist) = runs
     w_plain = np.array([p.data for p in plain_model.parameters()])
@@ -594,8 +594,8 @@ def test_fit_compiled_reproduces_the_moons_demo():
     np.testing.assert_allclose(w_comp, w_plain, rtol=1e-9, atol=1e-9 * np.max(np.abs(w_plain)))
     np.testing.assert_allclose(comp_hist.loss, plain_hist.loss, rtol=1e-9)
     assert comp_hist.accuracy == plain_hist.accuracy
-    ref_loss, ref_acc = evaluate(plain_model, X, y, "svm", DEMO_L2)
-    got_loss, got_acc = evaluate(plain_model, X, y, "svm", DEMO_L2, compiled=True)
+    ref_loss, ref_acc = evaluate(plain_model, X, y, "svm", DEMO.l2)
+    got_loss, got_acc = evaluate(plain_model, X, y, "svm", DEMO.l2, compiled=True)
     assert got_loss == pytest.approx(ref_loss, rel=1e-12) and got_acc == ref_acc
     close(predict(plain_model, X, compiled=True), predict(plain_model, X))
 

@@ -1,15 +1,13 @@
-"""The ``chaingrad draw`` subcommand, run in-process through argparse and through nn.cli."""
+"""The ``chaingrad draw`` subcommand, run in-process through ``nn.cli.main``."""
 
 from __future__ import annotations
 
-import argparse
-import importlib.util
 import re
 import shutil
 
 import pytest
 
-from nn import draw_command
+from nn.cli import main
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
 LECTURE = "z = w*x + b; y = 1/(1 + exp(-z)); L = (y - t)**2 / 2"
@@ -17,11 +15,7 @@ SETS = ["--set", "w=2", "--set", "x=-1", "--set", "b=0.5", "--set", "t=1"]
 
 
 def draw(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="chaingrad")
-    sub = parser.add_subparsers(dest="command")
-    draw_command.register(sub)
-    args = parser.parse_args(["draw", *argv])
-    return args.func(args)
+    return main(["draw", *argv])
 
 
 def test_writes_dot_text_with_labels_and_prints_the_result(tmp_path, capsys):
@@ -152,10 +146,7 @@ def test_unused_names_are_noted(tmp_path, capsys):
     assert "note: x is set but not used" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(importlib.util.find_spec("nn.cli") is None, reason="nn.cli is not there yet")
 def test_through_the_chaingrad_command(tmp_path, capsys):
-    from nn.cli import main
-
     out = tmp_path / "g.dot"
     assert main(["draw", "sigmoid(w*x + b)", "--set", "w=2", "--set", "x=-1", "--set", "b=0.5", "--out", str(out)]) == 0
     assert "<b>w</b>" in out.read_text(encoding="utf-8")

@@ -180,8 +180,9 @@ def test_exponent_limit_is_inclusive():
 
 
 def test_unset_names_are_reported_together_in_order():
-    with pytest.raises(ExpressionError, match=r"names have no value: q, r \(give each one, e\.g\. --set q=1\.0\)"):
+    with pytest.raises(ExpressionError, match=r"names have no value: q, r \(give each one a number in values\)") as e:
         parse_expression("q * w + r + q", VALUES)
+    assert e.value.missing == ("q", "r")
     with pytest.raises(ExpressionError, match="the name has no value: y"):
         parse_expression("z = x + 1; z * y", VALUES)
     with pytest.raises(ExpressionError, match="'z' is used before it is assigned"):

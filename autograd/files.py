@@ -1,4 +1,8 @@
-"""Writing files so that a failure never leaves half a file: ``write_atomic``.
+"""Files: ``PathLike`` (what every function taking a path accepts) and ``write_atomic``,
+which writes so that a failure never leaves half a file.
+
+It sits in ``autograd`` because the drawings write files and ``autograd`` imports nothing
+from ``nn``; it is a utility, not part of the engine's core, which writes no files.
 
 The text or bytes go to a temporary file in the destination's folder, are flushed to disk,
 and only then replace the destination (``os.replace`` is atomic on one file system). The
@@ -11,6 +15,8 @@ import os
 import tempfile
 from pathlib import Path
 
+PathLike = str | os.PathLike[str]
+
 
 def _umask() -> int:
     """The process's umask (os.umask can only be read by setting it, so it is set back)."""
@@ -19,7 +25,7 @@ def _umask() -> int:
     return mask
 
 
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
+def write_atomic(path: PathLike, data: str | bytes) -> Path:
     """Write ``data`` (str as UTF-8) to ``path`` all at once or not at all; returns the path."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")

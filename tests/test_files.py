@@ -5,7 +5,7 @@ import stat
 
 import pytest
 
-from autograd.atomic_write import write_atomic
+from autograd.files import write_atomic
 
 
 def test_writes_text_and_bytes(tmp_path):

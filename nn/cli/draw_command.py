@@ -14,19 +14,18 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-import unicodedata
 from pathlib import Path
+from typing import Any
 
 from autograd.backprop import grad, topological_order
-from autograd.expr import parse_expression
+from autograd.expr import ExpressionError, normalize_name, parse_expression
 from autograd.value import Value
 from autograd.viz import DEFAULT_MAX_NODES, FORMATS, backward_steps, draw_graph, format_number, save_frames, write_graph
 
-EXIT_USAGE = 2
-EXIT_FAILED = 1
+from .errors import InputError, UsageError
 
 
-def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add the "draw" parser to ``subparsers``; it runs ``run``."""
     p = subparsers.add_parser(
         "draw",
@@ -68,12 +67,8 @@ def register(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     return p
 
 
-def _error(message: str) -> None:
-    print(f"chaingrad draw: error: {message}", file=sys.stderr)
-
-
 def parse_assignments(items: list[str]) -> dict[str, float]:
-    """``["w=2", "x=-1"]`` -> ``{"w": 2.0, "x": -1.0}``; a ValueError names a bad item.
+    """``["w=2", "x=-1"]`` -> ``{"w": 2.0, "x": -1.0}``; a UsageError names a bad item.
 
     Names are kept in the NFKC form in which the formula's parser reads them (``µ``, the
     micro sign, is the Greek ``μ``), so each is found under the name the formula uses."""
@@ -82,46 +77,46 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
         name, sep, text = item.partition("=")
         name, text = name.strip(), text.strip()
         if not sep or not name or not text:
-            raise ValueError(f"--set {item!r}: expected NAME=NUMBER, e.g. --set w=2")
+            raise UsageError(f"--set {item!r}: expected NAME=NUMBER, e.g. --set w=2")
         if not name.isidentifier():
-            raise ValueError(f"--set {item!r}: {name!r} is not a valid name")
-        name = unicodedata.normalize("NFKC", name)
+            raise UsageError(f"--set {item!r}: {name!r} is not a valid name")
+        name = normalize_name(name)
         try:
             number = float(text)
         except ValueError:
-            raise ValueError(f"--set {item!r}: {text!r} is not a number") from None
+            raise UsageError(f"--set {item!r}: {text!r} is not a number") from None
         if not math.isfinite(number):
-            raise ValueError(f"--set {item!r}: the value must be a finite number")
+            raise UsageError(f"--set {item!r}: the value must be a finite number")
         if name in values:
-            raise ValueError(f"--set {name} is given twice")
+            raise UsageError(f"--set {name} is given twice")
         values[name] = number
     return values
 
 
 def run(args: argparse.Namespace) -> int:
-    """Draw ``args.expr``; returns 0, 2 for a rejected formula or option, 1 if rendering failed."""
+    """Draw ``args.expr``; returns 0. A rejected formula or option is a UsageError, a
+    drawing that cannot be rendered or written an InputError."""
     out = Path(args.out)
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
-        _error(f"--out {args.out!r}: the extension must be one of {', '.join('.' + f for f in FORMATS)}")
-        return EXIT_USAGE
+        raise UsageError(f"--out {args.out!r}: the extension must be one of {', '.join('.' + f for f in FORMATS)}")
     if args.max_nodes is not None and args.max_nodes < 1:
-        _error(f"--max-nodes must be at least 1, got {args.max_nodes}")
-        return EXIT_USAGE
+        raise UsageError(f"--max-nodes must be at least 1, got {args.max_nodes}")
+    values = parse_assignments(args.assignments)
     try:
-        values = parse_assignments(args.assignments)
         root, names = parse_expression(args.expr, values)
-    except (ValueError, TypeError) as exc:  # ExpressionError is a ValueError
-        _error(str(exc))
-        return EXIT_USAGE
+    except ExpressionError as exc:
+        if not exc.missing:
+            raise UsageError(str(exc)) from exc
+        names_have = f"name{'s have' if len(exc.missing) > 1 else ' has'} no value: {', '.join(exc.missing)}"
+        raise UsageError(f"the {names_have} (give each one with --set, e.g. --set {exc.missing[0]}=1.0)") from exc
 
     params: list[Value] | None = None
     if args.params is not None:
-        wanted = [unicodedata.normalize("NFKC", n.strip()) for n in args.params.split(",") if n.strip()]
+        wanted = [normalize_name(n.strip()) for n in args.params.split(",") if n.strip()]
         unknown = [n for n in wanted if n not in values]
         if unknown:
-            _error(f"--params names values not given with --set: {', '.join(unknown)}")
-            return EXIT_USAGE
+            raise UsageError(f"--params names values not given with --set: {', '.join(unknown)}")
         params = [names[n] for n in wanted]
     unused = [n for n in values if n not in _used_names(root)]
     if unused:
@@ -139,11 +134,9 @@ def run(args: argparse.Namespace) -> int:
         write_graph(draw_graph(root, backward=args.backward, **options), out, fmt)
         frames = save_frames(root, args.frames, format="svg", **options) if args.frames else []
     except RuntimeError as exc:  # Graphviz missing or failing: the message says what to do
-        _error(str(exc))
-        return EXIT_FAILED
+        raise InputError(str(exc)) from exc
     except OSError as exc:
-        _error(f"cannot write {exc.filename or args.out}: {exc.strerror or exc}")
-        return EXIT_FAILED
+        raise InputError(f"cannot write {exc.filename or args.out}: {exc.strerror or exc}") from exc
 
     name = root.label or "result"
     print(f"{name} = {format_number(root.data)}")

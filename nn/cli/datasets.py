@@ -1,0 +1,93 @@
+"""The command line's data sets: the ``--data`` option and its companions, and the one
+function that turns them into ``(X, y)``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from .. import data as datasets
+from .arguments import non_negative_float, positive_int, seed_int
+from .errors import InputError, UsageError
+
+TOY_DATA = ("moons", "blobs", "spirals", "xor")
+DATA_SETS = (*TOY_DATA, "digits")
+TOY_SAMPLES = 100
+
+# which data sets each data option shapes (an option given for another data set is an error, not ignored)
+DATA_OPTIONS = {"samples": DATA_SETS, "noise": TOY_DATA, "classes": ("blobs", "spirals")}
+
+
+def data_source(text: str) -> str:
+    """A data set's name or the path of an existing CSV file."""
+    if text in DATA_SETS:
+        return text
+    path = Path(text)
+    if path.suffix.lower() == ".csv":
+        if not path.is_file():
+            raise argparse.ArgumentTypeError(f"no such CSV file: {text!r}")
+        return text
+    raise argparse.ArgumentTypeError(f"{text!r} is neither one of {', '.join(DATA_SETS)} nor a .csv file")
+
+
+def add_data_options(p: argparse.ArgumentParser, required: bool = False) -> None:
+    """``--data``, ``--samples``, ``--noise``, ``--classes`` and ``--seed`` on ``p``."""
+    p.add_argument(
+        "--data",
+        type=data_source,
+        default=None if required else "moons",
+        required=required,
+        metavar="|".join(DATA_SETS) + "|PATH.csv",
+        help="a toy data set, the handwritten digits (needs scikit-learn) or a CSV file of feature columns "
+        "and a last label column (default: moons)",
+    )
+    p.add_argument(
+        "--samples",
+        type=positive_int,
+        default=None,
+        help=f"samples of a toy data set (default {TOY_SAMPLES}), or a random subset of the digits (default: all)",
+    )
+    p.add_argument("--noise", type=non_negative_float, default=None, help="noise of a toy data set")
+    p.add_argument("--classes", type=positive_int, default=None, help="classes of blobs (3) or spirals (2)")
+    p.add_argument("--seed", type=seed_int, default=0, help="seed of the data (and of the weights in train)")
+
+
+def load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray]:
+    """The data set the options describe. Options that do not shape it, or values it
+    refuses, are a ``UsageError``; a CSV file that cannot be read or a missing
+    scikit-learn (for the digits) an ``InputError``."""
+    name = args.data
+    unused = [opt for opt, sets in DATA_OPTIONS.items() if getattr(args, opt) is not None and name not in sets]
+    if unused:
+        shown = name if name in DATA_SETS else "a CSV file"
+        uses = "; ".join(f"--{opt} is for {', '.join(DATA_OPTIONS[opt])}" for opt in unused)
+        raise UsageError(f"{' and '.join('--' + opt for opt in unused)} cannot be used with {shown} ({uses})")
+    if name not in DATA_SETS:
+        try:
+            return datasets.load_csv(name)
+        except ValueError as e:
+            raise InputError(str(e)) from e
+    try:
+        return _make(args)
+    except ImportError as e:
+        raise InputError(str(e)) from e
+    except ValueError as e:
+        raise UsageError(str(e)) from e
+
+
+def _make(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray]:
+    name, seed = args.data, args.seed
+    if name == "digits":
+        return datasets.load_digits(args.samples, seed=seed)
+    n = args.samples or TOY_SAMPLES
+    noise = {} if args.noise is None else {"noise": args.noise}
+    if name == "moons":
+        return datasets.make_moons(n, seed=seed, **noise)
+    if name == "xor":
+        return datasets.make_xor(n, seed=seed, **noise)
+    if name == "blobs":
+        std = {} if args.noise is None else {"std": args.noise}
+        return datasets.make_blobs(n, centers=args.classes or 3, seed=seed, **std)
+    return datasets.make_spirals(n, classes=args.classes or 2, seed=seed, **noise)

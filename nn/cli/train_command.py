@@ -1,0 +1,165 @@
+"""``chaingrad train``: an MLP trained on a toy data set, the handwritten digits or a CSV
+file with the options given, written to a run folder; ``--compiled`` records the graph
+once and replays it with numpy."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+from .. import data as datasets
+from ..evaluation import evaluate
+from ..layers import ACTIVATIONS, MLP
+from ..loop import fit
+from ..objectives import LOSS_NAMES
+from ..optim import SGD, Adam, constant, inverse_sqrt, linear_decay
+from .arguments import fraction, hidden_sizes, non_negative_float, positive_float, positive_int
+from .datasets import add_data_options, load_data
+from .errors import InputError, UsageError
+from .run_folder import format_accuracy, summary, write_run
+
+OPTIMIZERS = ("sgd", "momentum", "adam")
+SCHEDULES = ("constant", "invsqrt", "linear")
+DEFAULT_LR = {"sgd": 0.5, "momentum": 0.05, "adam": 0.02}
+# train's defaults: for the toy sets and CSV files, and for the digits (1,797 samples of 64
+# pixels: MLP(64, [32, 10]) with cross-entropy, Adam on batches of 64, a fifth held out)
+TRAIN_DEFAULTS = {"hidden": [16, 16], "optimizer": "sgd", "epochs": 100, "batch_size": None, "test_fraction": 0.0}
+DIGITS_DEFAULTS = {"hidden": [32], "optimizer": "adam", "epochs": 20, "batch_size": 64, "test_fraction": 0.2}
+
+
+def register(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the "train" parser to ``subparsers``; it runs ``run``."""
+    train = subparsers.add_parser("train", help="train an MLP and write a run folder")
+    add_data_options(train)
+    train.add_argument(
+        "--hidden", type=hidden_sizes, default=None, help="hidden layer sizes (default 16,16; digits: 32)"
+    )
+    train.add_argument("--activation", choices=[a for a in ACTIVATIONS if a != "linear"], default="relu")
+    train.add_argument("--loss", choices=LOSS_NAMES, default=None, help="default: ce, or mse for numeric targets")
+    train.add_argument("--optimizer", choices=OPTIMIZERS, default=None, help="default sgd; digits: adam")
+    train.add_argument(
+        "--lr",
+        type=positive_float,
+        default=None,
+        help=f"learning rate (default {', '.join(f'{k} {v:g}' for k, v in DEFAULT_LR.items())})",
+    )
+    train.add_argument("--schedule", choices=SCHEDULES, default="constant", help="linear: down to lr/10 over the run")
+    train.add_argument("--epochs", type=positive_int, default=None, help="default 100; digits: 20")
+    train.add_argument("--batch-size", type=positive_int, default=None, help="default: the whole set; digits: 64")
+    train.add_argument("--l2", type=non_negative_float, default=1e-4, help="λ of the L2 penalty (default 1e-4)")
+    train.add_argument(
+        "--test-fraction", type=fraction, default=None, help="hold out this part for testing (default 0; digits: 0.2)"
+    )
+    train.add_argument("--out", default="runs/train", help="run folder (default runs/train)")
+    train.add_argument("--no-progress", dest="progress", action="store_false", help="no progress bar")
+    train.add_argument(
+        "--compiled", action="store_true", help="record the graph once and replay it over each batch with numpy"
+    )
+    train.set_defaults(func=run)
+    return train
+
+
+def outputs_needed(loss: str, classes: int | None) -> int:
+    """Outputs the MLP needs for ``loss`` on ``classes`` classes (None: regression)."""
+    if classes is None:
+        if loss != "mse":
+            raise UsageError(f"the labels are numbers, not classes: train with --loss mse, not {loss}")
+        return 1
+    if loss == "bce":
+        if classes > 2:
+            raise UsageError(f"--loss bce is for 2 classes, the data has {classes}; use ce, svm or mse")
+        return 1
+    if loss == "svm" and classes == 2:
+        return 1
+    return max(classes, 2)
+
+
+def fill_defaults(args: argparse.Namespace) -> None:
+    """Fill the options left unset with the defaults of the data set."""
+    defaults = DIGITS_DEFAULTS if args.data == "digits" else TRAIN_DEFAULTS
+    for name, value in defaults.items():
+        if getattr(args, name) is None:
+            setattr(args, name, value)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Train as the options say and write the run folder; returns 0."""
+    fill_defaults(args)
+    X, y = load_data(args)
+    classes = int(y.max()) + 1 if y.dtype.kind in "iu" else None
+    if classes is not None and y.min() < 0:
+        raise InputError(f"class labels must be 0, 1, ...; the data has label {int(y.min())}")
+    loss = args.loss or ("ce" if classes is not None else "mse")
+    nout = outputs_needed(loss, classes)
+    X_test = y_test = None
+    if args.test_fraction > 0:
+        try:
+            X, X_test, y, y_test = datasets.train_test_split(X, y, args.test_fraction, seed=args.seed)
+        except ValueError as e:
+            raise UsageError(f"--test-fraction {args.test_fraction:g}: {e}") from e
+    model = MLP(X.shape[1], [*args.hidden, nout], activation=args.activation, seed=args.seed)
+    lr0 = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
+    steps = args.epochs * (1 if args.batch_size is None else math.ceil(len(y) / args.batch_size))
+    schedule = {"constant": constant(lr0), "invsqrt": inverse_sqrt(lr0), "linear": linear_decay(lr0, lr0 / 10, steps)}
+    lr = schedule[args.schedule]
+    if args.optimizer == "adam":
+        optimizer: Any = Adam(model.parameters(), lr=lr)
+    else:
+        optimizer = SGD(model.parameters(), lr=lr, momentum=0.9 if args.optimizer == "momentum" else 0.0)
+    print(
+        f"Training {model} on {args.data} ({len(y)} samples, {X.shape[1]} features): loss {loss} + {args.l2:g}·L2, "
+        f"{optimizer!r}, {args.epochs} epochs, batch size {args.batch_size or 'all'}"
+        + (", compiled" if args.compiled else "")
+    )
+    if not args.compiled and (args.data == "digits" or len(y) * X.shape[1] >= 10_000):
+        print(
+            "hint: this runs the scalar engine sample by sample, which takes a while on a data set this size; "
+            "--compiled records the graph once and replays it with numpy, much faster, with the same result"
+        )
+    history = fit(
+        model,
+        X,
+        y,
+        loss=loss,
+        optimizer=optimizer,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        reg=args.l2,
+        seed=args.seed,
+        progress=args.progress,
+        compiled=args.compiled,
+    )
+    final_loss, acc = evaluate(model, X, y, loss, args.l2, compiled=args.compiled)
+    print(summary(history, final_loss, acc))
+    info: dict[str, Any] = {
+        "command": "train",
+        "title": f"chaingrad train: {Path(args.data).name}",
+        "classification": classes is not None,
+        "data": {
+            "name": args.data,
+            "samples": len(y),
+            "noise": args.noise,
+            "classes": classes,
+            "seed": args.seed,
+        },
+        "model": model.config(),
+        "loss": loss,
+        "l2": args.l2,
+        "optimizer": repr(optimizer),
+        "epochs": history.epochs,
+        "batch_size": args.batch_size,
+        "compiled": args.compiled,
+        "final_loss": final_loss,
+        "final_accuracy": acc,
+        "stop_reason": history.stop_reason,
+        "seconds": history.seconds,
+    }
+    if X_test is not None:
+        test_loss, test_acc = evaluate(model, X_test, y_test, loss, args.l2, compiled=args.compiled)
+        print(f"test:  loss {test_loss:.4f}, accuracy {format_accuracy(test_acc)} on {len(y_test)} held-out samples")
+        info.update(test_samples=len(y_test), test_loss=test_loss, test_accuracy=test_acc)
+    written = write_run(args.out, model, X, y, history, loss, info)
+    print(f"wrote {Path(args.out)}/: {' '.join(p.name for p in written)}")
+    return 0
