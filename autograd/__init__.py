@@ -2,13 +2,16 @@
 
 Read in this order: ``value`` (the node), ``primitives`` (the table of operations, forward
 and backward side by side), ``backprop`` (the walk), ``modes`` (recording on or off, per
-thread), then ``functional`` and ``gradcheck``;
-``compile`` records a graph once and replays it over a batch with numpy.
+thread), then ``functional`` (jacobian, hessian), ``gradcheck`` and ``labels`` (labels as
+one-hot data). Above that core: ``expr`` (the formula parser) and ``viz`` (drawings), and
+``compile``, which records a graph once and replays it over a batch with numpy; ``files``
+(PathLike, atomic writes) serves the drawings and ``nn``.
 """
 
 from .backprop import backward, grad, topological_order, zero_grad
-from .compile import CompiledGraph, TracingError, one_hot, one_hot_array, pick, trace
+from .compile import CompiledGraph, TracingError, trace
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
+from .labels import one_hot, one_hot_array, pick
 from .modes import enable_grad, is_grad_enabled, is_tracing, no_grad
 from .primitives import PRIMITIVES, Primitive
 from .value import Value

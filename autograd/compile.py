@@ -46,6 +46,7 @@ from typing import Any
 import numpy as np
 
 from .backprop import topological_order
+from .labels import fill_one_hot, one_hot, one_hot_array, pick
 from .modes import enable_grad, is_tracing, tracing
 from .primitives import ARRAY, DOT, FLOAT, PRIMITIVES, MatrixMath, Primitive
 from .value import TracingError, Value
@@ -68,53 +69,6 @@ OPCODES: tuple[str, ...] = tuple(PRIMITIVES)
 INPUT, LABEL, PARAM, CONST = -1, -2, -3, -4
 _LEAF_KINDS = {INPUT: "input", LABEL: "label", PARAM: "param", CONST: "const"}
 _PRIMS: tuple[Primitive, ...] = tuple(PRIMITIVES[name] for name in OPCODES)
-
-
-# ---------------------------------------------------------------------------------------
-# Labels as data
-# ---------------------------------------------------------------------------------------
-
-
-def one_hot(label: int, n_classes: int) -> list[Value]:
-    """The one-hot vector of ``label`` as constant Values: what a traced loss receives as its
-    label Values, for running the same loss with the plain engine."""
-    return [Value(1.0 if j == label else 0.0) for j in range(_check_label(label, n_classes))]
-
-
-def one_hot_array(labels: Any, n_classes: int) -> np.ndarray:
-    """Class indices (batch,) as a float array (batch, n_classes) of one-hot rows."""
-    y = np.asarray(labels)
-    out = np.zeros((y.shape[0] if y.ndim else 1, n_classes))
-    _fill_one_hot(out.T, y.reshape(-1), n_classes)
-    return out
-
-
-def pick(scores: Sequence[Value], onehot: Sequence[Any]) -> Value:
-    """The score of the labelled class, ``scores[label]``, written as a dot with the one-hot
-    vector so that the label is data: Σⱼ onehotⱼ·scoreⱼ. Adding the zeros changes nothing, so
-    it equals the indexed score exactly."""
-    return Value.dot(list(onehot), list(scores))
-
-
-def _check_label(label: Any, n_classes: int) -> int:
-    if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label < n_classes:
-        raise ValueError(f"one_hot needs a class index in 0..{n_classes - 1}, got {label!r}")
-    return n_classes
-
-
-def _fill_one_hot(rows: np.ndarray, y: np.ndarray, n_classes: int) -> None:
-    """rows (n_classes, batch) := one-hot columns of the class indices y."""
-    if y.dtype.kind not in "iub":
-        if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
-            bad = next(v for v in y.tolist() if not (np.isfinite(v) and v == round(v)))
-            raise ValueError(f"one-hot labels must be class indices, got {bad!r}")
-    yi = y.astype(np.intp)
-    wrong = (yi < 0) | (yi >= n_classes)
-    if wrong.any():
-        i = int(np.argmax(wrong))
-        raise ValueError(f"label {y[i].item()!r} of sample {i} is not a class index in 0..{n_classes - 1}")
-    rows.fill(0.0)
-    rows[yi, np.arange(yi.shape[0])] = 1.0
 
 
 # ---------------------------------------------------------------------------------------
@@ -605,7 +559,7 @@ class CompiledGraph:
         if self.one_hot:
             if Y.shape != (batch,):
                 raise ValueError(f"forward: Y must be {batch} class indices, shape ({batch},), got shape {Y.shape}")
-            _fill_one_hot(rows, Y, pr.n_labels)
+            fill_one_hot(rows, Y, pr.n_labels)
             return
         Y = Y.astype(float)
         if Y.ndim == 1 and pr.n_labels == 1:

@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
-from autograd.compile import is_tracing, pick
+from autograd.labels import pick
+from autograd.modes import is_tracing
 
 Scalar = Value | float
 Scores = Sequence[Scalar]

@@ -30,7 +30,6 @@ FORMAT = "chaingrad"
 VERSION = 1
 
 
-
 class Module:
     """Base class of Neuron, Layer and MLP.
 
