@@ -10,10 +10,10 @@ Each row is one ``Primitive``:
 
 ``m`` is a *math backend*: ``FLOAT`` (Python floats, with domain checks and stable
 formulas), ``VALUE`` (Values, so that a backward pass builds a differentiable graph:
-higher-order derivatives) or ``ARRAY`` (numpy arrays, one entry per sample, for replaying
-a recorded graph over a batch; ``MATRIX`` runs the dot row on a whole layer as one matrix
-product). Operators ``+ - * /`` work on all of them, so most rules are
-written with them alone; everything else goes through ``m``. The plain backward, the
+higher-order derivatives) or the compiled replay's numpy backends in ``autograd.arraymath``
+(one entry per sample, for replaying a recorded graph over a batch). Operators ``+ - * /``
+work on all of them, so most rules are written with them alone; everything else goes
+through ``m``. The plain backward, the
 higher-order gradients, the drawing and the compiled replay all read this one table.
 
 Kinks: relu and abs use the subgradient 0 at 0.
@@ -25,8 +25,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-import numpy as np
 
 
 @dataclass(frozen=True, eq=False)
@@ -51,8 +49,9 @@ def _num(x: float) -> str:
     return repr(float(x))
 
 
-def _scale_each(g: Any, ws: Any, xs: Any) -> list[Any]:
-    """The dot's local derivatives times g: ∂(Σ wᵢ·xᵢ)/∂wᵢ = xᵢ and ∂/∂xᵢ = wᵢ."""
+def scale_each(g: Any, ws: Any, xs: Any) -> list[Any]:
+    """The dot's local derivatives times g: ∂(Σ wᵢ·xᵢ)/∂wᵢ = xᵢ and ∂/∂xᵢ = wᵢ (the rule of every
+    backend but the matrix one, which sums them over a batch with matrix products)."""
     return [g * x for x in xs] + [g * w for w in ws]
 
 
@@ -149,7 +148,7 @@ class FloatMath:
     def dot(ws: Any, xs: Any) -> float:
         return sum(map(float.__mul__, ws, xs), 0.0)
 
-    dot_grads = staticmethod(_scale_each)
+    dot_grads = staticmethod(scale_each)
 
 
 class ValueMath:
@@ -168,78 +167,11 @@ class ValueMath:
     sign = staticmethod(lambda a: FloatMath.sign(a.data))
     log_or_zero = staticmethod(lambda a: a.log() if a.data > 0.0 else 0.0)
     pow_down = staticmethod(lambda a, b: 0.0 if a.data == 0.0 and b.data == 0.0 else a ** (b - 1.0))
-    dot_grads = staticmethod(_scale_each)
-
-
-class ArrayMath:
-    """numpy float64 arrays, one entry per sample. Domain errors become nan/inf silently;
-    the caller checks the results."""
-
-    div = staticmethod(np.divide)
-    pow = staticmethod(np.power)
-    exp = staticmethod(np.exp)
-    log = staticmethod(np.log)
-    tanh = staticmethod(np.tanh)
-    relu = staticmethod(lambda a: np.maximum(a, 0.0))
-    abs = staticmethod(np.abs)
-    step = staticmethod(lambda a: (a > 0.0).astype(np.float64))
-    sign = staticmethod(np.sign)
-
-    @staticmethod
-    def sigmoid(a: np.ndarray) -> np.ndarray:
-        e = np.exp(-np.abs(a))  # never overflows
-        return np.where(a >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-    @staticmethod
-    def log_or_zero(a: np.ndarray) -> np.ndarray:
-        positive = a > 0.0
-        return np.where(positive, np.log(np.where(positive, a, 1.0)), 0.0)
-
-    @staticmethod
-    def pow_down(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        zero = (a == 0.0) & (b == 0.0)
-        return np.where(zero, 0.0, np.power(np.where(zero, 1.0, a), b - 1.0))
-
-    @staticmethod
-    def sum(args: Any) -> np.ndarray:
-        return sum(args)
-
-    @staticmethod
-    def dot(ws: Any, xs: Any) -> np.ndarray:
-        return sum(w * x for w, x in zip(ws, xs))
-
-    dot_grads = staticmethod(_scale_each)
-
-
-class MatrixMath(ArrayMath):
-    """A whole layer of dot nodes at once, for the compiled replay: the dot row is called
-    with one weight matrix ``W`` (k, n) — row j holds the weights of node j — one input matrix
-    ``X`` (n, batch) — row i holds input i for every sample — and a bias column (k, 1).
-
-    The products of the dot rule become matrix products: Σᵢ wᵢ·xᵢ is ``W @ X``; the weight
-    gradient g·xᵢ, summed over the batch as per-sample backward accumulates it, is
-    ``G @ X.T``; the input gradient g·wᵢ, summed over the k nodes that share the inputs, is
-    ``W.T @ G``. With ``input_grads=False`` the input gradient is not computed (None), for a
-    layer whose inputs need none.
-    """
-
-    def __init__(self, input_grads: bool = True) -> None:
-        self.input_grads = input_grads
-
-    @staticmethod
-    def dot(ws: Any, xs: Any) -> np.ndarray:
-        (w,), (x,) = ws, xs
-        return w @ x
-
-    def dot_grads(self, g: Any, ws: Any, xs: Any) -> list[Any]:
-        (w,), (x,) = ws, xs
-        return [g @ x.T, w.T @ g if self.input_grads else None]
+    dot_grads = staticmethod(scale_each)
 
 
 FLOAT = FloatMath()
 VALUE = ValueMath()
-ARRAY = ArrayMath()
-MATRIX = MatrixMath()
 
 
 # ---------------------------------------------------------------------------------------

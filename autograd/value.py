@@ -108,6 +108,11 @@ class Value:
         return prim.name if prim is not None else ""
 
     @property
+    def primitive(self) -> Primitive | None:
+        """The row of the primitive table that made this Value (None for a leaf)."""
+        return self._prim
+
+    @property
     def is_leaf(self) -> bool:
         return self._prim is None
 

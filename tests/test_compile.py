@@ -261,7 +261,7 @@ def test_nn_mlp_with_mse(activation, batch):
     X = rng.normal(size=(batch, 3))
     Y = rng.normal(size=(batch, 2))
     net = check(lambda xs, ys: losses.mse(model(xs), ys), model.parameters(), X, Y, labels=2)
-    assert [s.kind for s in net._steps[:3]] == ["layer", "elementwise", "layer"]
+    assert [s.kind for s in net.plan.steps[:3]] == ["layer", "elementwise", "layer"]
 
 
 @pytest.mark.parametrize("batch", [1, 1000])

@@ -1,0 +1,84 @@
+"""The primitive table's numpy backends, for the compiled replay (``autograd.replay``).
+
+``ARRAY`` runs a row of the table on numpy float64 arrays holding one entry per sample;
+``MatrixMath`` runs the dot row on a whole layer of dot nodes as one matrix product. The
+rules stay the table's: these classes only say what ``m.exp``, ``m.dot`` ... mean for arrays.
+Importing this module imports numpy; the engine's core does not, so ``import autograd`` stays
+quick.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .primitives import scale_each
+
+
+class ArrayMath:
+    """numpy float64 arrays, one entry per sample. Domain errors become nan/inf silently;
+    the caller checks the results."""
+
+    div = staticmethod(np.divide)
+    pow = staticmethod(np.power)
+    exp = staticmethod(np.exp)
+    log = staticmethod(np.log)
+    tanh = staticmethod(np.tanh)
+    relu = staticmethod(lambda a: np.maximum(a, 0.0))
+    abs = staticmethod(np.abs)
+    step = staticmethod(lambda a: (a > 0.0).astype(np.float64))
+    sign = staticmethod(np.sign)
+
+    @staticmethod
+    def sigmoid(a: np.ndarray) -> np.ndarray:
+        e = np.exp(-np.abs(a))  # never overflows
+        return np.where(a >= 0.0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+    @staticmethod
+    def log_or_zero(a: np.ndarray) -> np.ndarray:
+        positive = a > 0.0
+        return np.where(positive, np.log(np.where(positive, a, 1.0)), 0.0)
+
+    @staticmethod
+    def pow_down(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        zero = (a == 0.0) & (b == 0.0)
+        return np.where(zero, 0.0, np.power(np.where(zero, 1.0, a), b - 1.0))
+
+    @staticmethod
+    def sum(args: Any) -> np.ndarray:
+        return sum(args)
+
+    @staticmethod
+    def dot(ws: Any, xs: Any) -> np.ndarray:
+        return sum(w * x for w, x in zip(ws, xs))
+
+    dot_grads = staticmethod(scale_each)
+
+
+class MatrixMath(ArrayMath):
+    """A whole layer of dot nodes at once, for the compiled replay: the dot row is called
+    with one weight matrix ``W`` (k, n) — row j holds the weights of node j — one input matrix
+    ``X`` (n, batch) — row i holds input i for every sample — and a bias column (k, 1).
+
+    The products of the dot rule become matrix products: Σᵢ wᵢ·xᵢ is ``W @ X``; the weight
+    gradient g·xᵢ, summed over the batch as per-sample backward accumulates it, is
+    ``G @ X.T``; the input gradient g·wᵢ, summed over the k nodes that share the inputs, is
+    ``W.T @ G``. With ``input_grads=False`` the input gradient is not computed (None), for a
+    layer whose inputs need none.
+    """
+
+    def __init__(self, input_grads: bool = True) -> None:
+        self.input_grads = input_grads
+
+    @staticmethod
+    def dot(ws: Any, xs: Any) -> np.ndarray:
+        (w,), (x,) = ws, xs
+        return w @ x
+
+    def dot_grads(self, g: Any, ws: Any, xs: Any) -> list[Any]:
+        (w,), (x,) = ws, xs
+        return [g @ x.T, w.T @ g if self.input_grads else None]
+
+
+ARRAY = ArrayMath()

@@ -1,0 +1,199 @@
+"""Planning a replay: from a ``Program`` to the numpy steps that run it over a batch.
+
+Values live in one buffer of shape (rows, batch). ``make_plan`` decides, in four named steps:
+
+1. ``levels``: each node's level (its distance from the leaves) and whether a parameter's
+   gradient flows through it;
+2. ``group_nodes``: the interior nodes of one level that can run as one numpy operation —
+   those with the same primitive and arity, or dot nodes that share their inputs and take
+   their weights (and bias) from parameters or constants, which become a matrix product;
+3. ``leaf_rows``: a row for each input and label, and for each parameter or constant that a
+   step reads from the buffer;
+4. ``build_steps``: the steps in order of level, each group's outputs in consecutive rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .primitives import DOT
+from .program import CONST, INPUT, LABEL, PARAM, PRIMS, Program
+from .replay_steps import ElementwiseStep, LayerStep, rows_of
+
+Step = ElementwiseStep | LayerStep
+Orientation = tuple[tuple[int, ...], tuple[int, ...], int | None]
+"""A layer's dot node: (its weight leaves, its inputs, its bias leaf or None)."""
+
+
+@dataclass
+class Plan:
+    """What a ``CompiledGraph`` replays: ``steps`` (with ``step_requires[k]``: does step k lead
+    to a parameter, so that backward must run it), the buffer's ``n_rows``, ``row`` (node ->
+    buffer row), the parameter and constant leaves read from the buffer (their rows, and which
+    parameter or which number), the leaves' values (parameters first, then constants), and
+    the rows of the loss and of the outputs."""
+
+    steps: list[Step]
+    step_requires: list[bool]
+    n_rows: int
+    row: dict[int, int]
+    param_rows: np.ndarray
+    param_rows_pid: np.ndarray
+    const_rows: np.ndarray
+    const_rows_val: np.ndarray
+    leaf_values: np.ndarray
+    loss_row: int | None
+    out_rows: slice | np.ndarray | None
+
+
+def make_plan(program: Program) -> Plan:
+    """The replay plan of ``program`` (see the module docstring for its four steps)."""
+    level, requires = levels(program)
+    groups, orient = group_nodes(program, level)
+    row, leaves, next_row = leaf_rows(program, groups, orient)
+    steps, step_requires, n_rows = build_steps(program, groups, orient, row, next_row, requires)
+    pr = program
+    params = [i for i in leaves if pr.codes[i] == PARAM]
+    consts = [i for i in leaves if pr.codes[i] == CONST]
+    return Plan(
+        steps=steps,
+        step_requires=step_requires,
+        n_rows=n_rows,
+        row=row,
+        param_rows=np.array([row[i] for i in params], dtype=np.intp),
+        param_rows_pid=np.array([pr.slots[i] for i in params], dtype=np.intp),
+        const_rows=np.array([row[i] for i in consts], dtype=np.intp),
+        const_rows_val=np.array([pr.constants[pr.slots[i]] for i in consts]),
+        leaf_values=np.concatenate([np.zeros(pr.n_params), np.asarray(pr.constants, dtype=float)]),
+        loss_row=row[pr.loss] if pr.loss is not None else None,
+        out_rows=rows_of([row[i] for i in pr.outputs]) if pr.outputs else None,
+    )
+
+
+def levels(program: Program) -> tuple[list[int], list[bool]]:
+    """Per node: its level (0 for a leaf, else 1 + its parents' highest) and whether it
+    depends on a parameter (only those nodes need a gradient)."""
+    codes, parents = program.codes, program.parents
+    level = [0] * len(program)
+    requires = [False] * len(program)
+    for i, c in enumerate(codes):
+        if c >= 0:
+            level[i] = 1 + max((level[p] for p in parents[i]), default=0)
+            requires[i] = any(requires[p] for p in parents[i])
+        else:
+            requires[i] = c == PARAM
+    return level, requires
+
+
+def _fixed(program: Program, i: int) -> bool:
+    """A leaf that is the same for every sample: a parameter or a constant."""
+    return program.codes[i] in (PARAM, CONST)
+
+
+def layer_orientation(program: Program, i: int) -> Orientation | None:
+    """For a dot node whose weights — either half of its parents — and bias are parameters or
+    constants: (weights, inputs, bias), so that it can join a matrix product; else None."""
+    ps = program.parents[i]
+    n = len(ps) // 2
+    bias = ps[-1] if len(ps) % 2 else None
+    if bias is not None and not _fixed(program, bias):
+        return None
+    first, second = ps[:n], ps[n : 2 * n]
+    if all(_fixed(program, p) for p in first):
+        return first, second, bias
+    if all(_fixed(program, p) for p in second):
+        return second, first, bias
+    return None
+
+
+def group_nodes(program: Program, level: list[int]) -> tuple[dict[tuple[Any, ...], list[int]], dict[int, Orientation]]:
+    """The interior nodes in groups that run as one step, in order of first appearance:
+    key (level, "ew", code, arity) for elementwise groups, (level, "layer", inputs, has bias)
+    for layers; and each layer node's orientation."""
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    orient: dict[int, Orientation] = {}
+    for i, c in enumerate(program.codes):
+        if c < 0:
+            continue
+        key: tuple[Any, ...] = (level[i], "ew", c, len(program.parents[i]))
+        if PRIMS[c] is DOT:
+            o = layer_orientation(program, i)
+            if o is not None:
+                orient[i] = o
+                key = (level[i], "layer", o[1], o[2] is not None)
+        groups.setdefault(key, []).append(i)
+    return groups, orient
+
+
+def leaf_rows(
+    program: Program, groups: dict[tuple[Any, ...], list[int]], orient: dict[int, Orientation]
+) -> tuple[dict[int, int], list[int], int]:
+    """Rows for the leaves: inputs first, then labels, then each parameter or constant that a
+    step reads from the buffer (an elementwise operand, a layer's input, an output). Returns
+    (node -> row, the parameter and constant leaves given a row, the next free row)."""
+    pr = program
+    row: dict[int, int] = {}
+    for i, c in enumerate(pr.codes):
+        if c == INPUT:
+            row[i] = pr.slots[i]
+        elif c == LABEL:
+            row[i] = pr.n_inputs + pr.slots[i]
+    next_row = pr.n_inputs + pr.n_labels
+    needs_row = set(pr.outputs) | ({pr.loss} if pr.loss is not None else set())
+    for key, nodes in groups.items():
+        for i in nodes:
+            needs_row.update(orient[i][1] if key[1] == "layer" else pr.parents[i])
+    leaves = []
+    for i in sorted(needs_row):
+        if pr.codes[i] < 0 and i not in row:
+            row[i] = next_row
+            leaves.append(i)
+            next_row += 1
+    return row, leaves, next_row
+
+
+def build_steps(
+    program: Program,
+    groups: dict[tuple[Any, ...], list[int]],
+    orient: dict[int, Orientation],
+    row: dict[int, int],
+    next_row: int,
+    requires: list[bool],
+) -> tuple[list[Step], list[bool], int]:
+    """One step per group, in order of level (groups of a level in order of first appearance);
+    gives each group's nodes consecutive rows (an elementwise group sorted by its operands'
+    rows, so that they are slices where possible). Returns the steps, whether each leads to a
+    parameter, and the number of rows."""
+    pr = program
+    parents = pr.parents
+
+    def leaf_value_index(i: int) -> int:  # into [parameter values..., constant values...]
+        return pr.slots[i] if pr.codes[i] == PARAM else pr.n_params + pr.slots[i]
+
+    steps: list[Step] = []
+    step_requires: list[bool] = []
+    for key in sorted(groups, key=lambda k: k[0]):  # stable: first appearance within a level
+        nodes = groups[key]
+        if key[1] == "ew":
+            nodes = sorted(nodes, key=lambda i: tuple(row[p] for p in parents[i]))
+        out = slice(next_row, next_row + len(nodes))
+        for i in nodes:
+            row[i] = next_row
+            next_row += 1
+        if key[1] == "ew":
+            arity = key[3]
+            operands = [rows_of([row[parents[i][j]] for i in nodes]) for j in range(arity)]
+            need = [any(requires[parents[i][j]] for i in nodes) for j in range(arity)]
+            steps.append(ElementwiseStep(PRIMS[key[2]], nodes, out, operands, need))
+        else:
+            xs = orient[nodes[0]][1]
+            w_idx = np.array([[leaf_value_index(w) for w in orient[i][0]] for i in nodes], dtype=np.intp)
+            w_idx = w_idx.reshape(len(nodes), len(xs))
+            b_idx = np.array([leaf_value_index(orient[i][2]) for i in nodes], dtype=np.intp) if key[3] else None
+            x_need = any(requires[x] for x in xs)
+            steps.append(LayerStep(nodes, out, w_idx, b_idx, rows_of([row[x] for x in xs]), x_need, pr.n_params))
+        step_requires.append(any(requires[i] for i in nodes))
+    return steps, step_requires, next_row

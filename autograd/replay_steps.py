@@ -1,0 +1,137 @@
+"""The steps of a replay plan: each runs a group of nodes of the recorded graph at once.
+
+``ElementwiseStep`` runs the nodes of one level that share a primitive and an arity as one
+numpy operation on a block of rows of the value buffer; ``LayerStep`` runs the dot nodes of
+one level that share their inputs and take their weights from leaves as one matrix product.
+Both read their rules from the primitive table (the ``ARRAY`` and ``MatrixMath`` backends).
+Each step has ``forward`` (values), ``local`` (the vjp of its nodes) and ``accumulate`` (add
+what flows to the parents' gradient rows and to the parameters' gradients).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .arraymath import ARRAY, MatrixMath
+from .primitives import DOT, Primitive
+
+
+def rows_of(rows: Sequence[int]) -> slice | np.ndarray:
+    """A slice when the rows are consecutive (a view, no copy), else an index array."""
+    if len(rows) and all(b == a + 1 for a, b in zip(rows, rows[1:])):
+        return slice(rows[0], rows[-1] + 1)
+    return np.asarray(rows, dtype=np.intp)
+
+
+def is_unique(rows: slice | np.ndarray) -> bool:
+    return isinstance(rows, slice) or len(np.unique(rows)) == len(rows)
+
+
+def add_into(G: np.ndarray, rows: slice | np.ndarray, unique: bool, d: Any) -> None:
+    """G[rows] += d, summing over repeated rows."""
+    if unique:
+        G[rows] += d
+    else:
+        np.add.at(G, rows, np.broadcast_to(d, (len(rows), G.shape[1])))
+
+
+class ElementwiseStep:
+    """A group of nodes of one level with the same primitive and arity, done at once: each
+    operand is a (k, batch) block of rows of the value buffer."""
+
+    kind = "elementwise"
+
+    def __init__(
+        self, prim: Primitive, nodes: list[int], out: slice, operands: list[slice | np.ndarray], need: list[bool]
+    ):
+        self.prim, self.nodes, self.out, self.operands, self.need = prim, nodes, out, operands, need
+        self.unique = [is_unique(o) for o in operands]
+        self.args: list[np.ndarray] = []
+
+    def forward(self, V: np.ndarray, lv: np.ndarray) -> None:
+        self.args = [V[o] for o in self.operands]
+        V[self.out] = self.prim.forward(ARRAY, *self.args)
+
+    def local(self, V: np.ndarray, G: np.ndarray) -> list[Any]:
+        return self.prim.vjp(ARRAY, G[self.out], V[self.out], *self.args)
+
+    def accumulate(self, G: np.ndarray, pgrad: np.ndarray, grads: list[Any]) -> None:
+        for o, d, need, unique in zip(self.operands, grads, self.need, self.unique):
+            if need:
+                add_into(G, o, unique, d)
+
+    def floats(self, V: np.ndarray, G: np.ndarray | None, j: int, s: int) -> tuple[Any, ...]:
+        """Node j of the group on sample s, for the float backend: (g, out, *args)."""
+        out = float(V[self.out][j, s])
+        g = float(G[self.out][j, s]) if G is not None else 0.0
+        return (g, out, *[float(a[j, s]) for a in self.args])
+
+    def describe(self) -> str:
+        return f"{self.prim.name} ×{len(self.nodes)}"
+
+
+class LayerStep:
+    """Dot nodes that share their inputs and take their weights (and bias) from leaves: one
+    matrix product W @ X (+ b), through the dot row of the table on the ``MATRIX`` backend."""
+
+    kind = "layer"
+
+    def __init__(
+        self,
+        nodes: list[int],
+        out: slice,
+        w_idx: np.ndarray,
+        b_idx: np.ndarray | None,
+        x: slice | np.ndarray,
+        x_need: bool,
+        n_params: int,
+    ):
+        self.nodes, self.out, self.w_idx, self.b_idx, self.x = nodes, out, w_idx, b_idx, x
+        self.x_unique = is_unique(x)
+        self.math = MatrixMath(input_grads=x_need)
+        flat = w_idx.reshape(-1)
+        is_param = flat < n_params
+        self.w_all_params = bool(is_param.all())
+        self.w_pos = np.flatnonzero(is_param)
+        self.w_pid = flat[is_param]
+        self.w_unique = len(np.unique(self.w_pid)) == len(self.w_pid)
+        if b_idx is not None:
+            b_param = b_idx < n_params
+            self.b_pos = np.flatnonzero(b_param)
+            self.b_pid = b_idx[b_param]
+            self.b_unique = len(np.unique(self.b_pid)) == len(self.b_pid)
+        self.args: tuple[np.ndarray, ...] = ()
+
+    def forward(self, V: np.ndarray, lv: np.ndarray) -> None:
+        W = lv[self.w_idx]
+        X = V[self.x]
+        self.args = (W, X) if self.b_idx is None else (W, X, lv[self.b_idx][:, None])
+        V[self.out] = DOT.forward(self.math, *self.args)
+
+    def local(self, V: np.ndarray, G: np.ndarray) -> list[Any]:
+        return DOT.vjp(self.math, G[self.out], V[self.out], *self.args)
+
+    def accumulate(self, G: np.ndarray, pgrad: np.ndarray, grads: list[Any]) -> None:
+        dW, dX = grads[0], grads[1]
+        if self.w_all_params:
+            scatter(pgrad, self.w_pid, dW.reshape(-1), self.w_unique)
+        elif len(self.w_pid):
+            scatter(pgrad, self.w_pid, dW.reshape(-1)[self.w_pos], self.w_unique)
+        if dX is not None:
+            add_into(G, self.x, self.x_unique, dX)
+        if self.b_idx is not None and len(self.b_pid):
+            scatter(pgrad, self.b_pid, grads[2].sum(axis=1)[self.b_pos], self.b_unique)
+
+    def describe(self) -> str:
+        k, n = self.w_idx.shape
+        return f"layer {k}×{n}" + (" + bias" if self.b_idx is not None else "")
+
+
+def scatter(pgrad: np.ndarray, pid: np.ndarray, vals: np.ndarray, unique: bool) -> None:
+    if unique:
+        pgrad[pid] += vals
+    else:
+        np.add.at(pgrad, pid, vals)
