@@ -12,7 +12,7 @@ from autograd import no_grad
 
 from . import losses as L
 from .data import check_xy
-from .metrics import count_correct, count_correct_batch
+from .metrics import count_correct, predicted_classes, threshold_of
 from .objectives import LossFn, objective
 from .outputs import count_outputs, model_outputs, penalised_weights
 from .replay import LossReplay, trace_model
@@ -30,12 +30,11 @@ def predict(model: Any, X: Any, compiled: bool = False) -> np.ndarray:
         return np.array([[o.data for o in model_outputs(model, x)] for x in X.tolist()])
 
 
-def predict_classes(model: Any, X: Any, compiled: bool = False) -> np.ndarray:
-    """Predicted class per row: score > 0 for a one-output model, else the argmax."""
-    scores = predict(model, X, compiled)
-    if scores.shape[1] == 1:
-        return (scores[:, 0] > 0.0).astype(np.int64)
-    return scores.argmax(axis=1)
+def predict_classes(model: Any, X: Any, loss: str | LossFn | None = None, compiled: bool = False) -> np.ndarray:
+    """Predicted class per row, by the rule of ``nn.metrics``: the argmax of several outputs;
+    for one output, score > the threshold of the ``loss`` the model was trained with (0.5
+    for "mse", else 0: pass ``loss="mse"`` for a one-output model trained with it)."""
+    return predicted_classes(predict(model, X, compiled), threshold_of(loss))
 
 
 def evaluate(
@@ -55,12 +54,13 @@ def evaluate(
         if reg:
             with no_grad():
                 value += float(reg) * L.l2_penalty(penalised_weights(model)).data
-        acc = None if obj.kind == "regression" else count_correct_batch(obj, scores, y) / len(y)
+        acc = None if obj.kind == "regression" else count_correct(scores, y, obj.threshold) / len(y)
         return float(value), acc
     rows, targets = X.tolist(), y.tolist()
     with no_grad():
         outs = [model_outputs(model, x) for x in rows]
         obj = objective(loss, len(outs[0]), y)
         value = L.regularized_loss([obj.per_sample(o, t) for o, t in zip(outs, targets)], penalised_weights(model), reg)
-    acc = None if obj.kind == "regression" else sum(count_correct(obj, o, t) for o, t in zip(outs, targets)) / len(rows)
+    scores = [[o.data for o in out] for out in outs]
+    acc = None if obj.kind == "regression" else count_correct(scores, y, obj.threshold) / len(rows)
     return float(value.data), acc

@@ -18,7 +18,7 @@ from tqdm import tqdm as text_tqdm
 from . import losses as L
 from .data import check_xy, minibatches
 from .history import Convergence, History
-from .metrics import count_correct, count_correct_batch
+from .metrics import count_correct
 from .objectives import LossFn, objective
 from .optim import SGD
 from .outputs import count_outputs, model_outputs, penalised_weights
@@ -56,9 +56,10 @@ def fit(
     with lr 0.1. ``callback(epoch, history, model)`` runs after each epoch; a true result
     stops training. ``convergence`` (a ``Convergence``) may stop it early. ``progress``:
     True shows a tqdm bar (loss and accuracy as postfix), False none, None only on a
-    terminal. ``compiled=True`` records the model and loss once and replays them over each
-    batch with numpy (``autograd.compile``; see the module docstring for what a callable loss
-    must obey): the same training — the same weights, to rounding — much faster.
+    terminal. Accuracy follows the one rule of ``nn.metrics``. ``compiled=True`` records
+    the model and loss once and replays them over each batch with numpy
+    (``autograd.compile``; ``nn.replay`` says what a callable loss must obey): the same
+    training — the same weights, to rounding — much faster.
 
     ``pause_gc`` (default True) switches Python's cyclic garbage collector off while fit
     trains and restores it afterwards. chaingrad's graphs hold no reference cycles: each
@@ -118,7 +119,7 @@ def fit(
                     objective_value.backward()
                     batch_loss = objective_value.data
                     if obj.kind != "regression":
-                        correct += sum(count_correct(obj, o, t) for o, t in zip(outs, targets))
+                        correct += count_correct([[o.data for o in out] for out in outs], yb, obj.threshold)
                     grads = np.fromiter((p.grad for p in params), dtype=np.float64, count=len(params))
                 else:
                     batch_loss, scores = runner.run(Xb, yb)
@@ -128,7 +129,8 @@ def fit(
                         grads = grads + penalty.net.grads
                     for p, g in zip(params, grads.tolist()):  # what .backward() of the batch objective gives
                         p.grad += g
-                    correct += count_correct_batch(obj, scores, yb)
+                    if obj.kind != "regression":
+                        correct += count_correct(scores, yb, obj.threshold)
                 optimizer.step()
                 for p in params:
                     p.grad = 0.0

@@ -27,6 +27,8 @@ from autograd import Value
 from autograd.labels import pick
 from autograd.modes import is_tracing
 
+from .metrics import predicted_class, threshold_of
+
 Scalar = Value | float
 Scores = Sequence[Scalar]
 
@@ -319,38 +321,29 @@ def binary_cross_entropy_with_logits(logit: Any, y: Any) -> Value:
 # ---------------------------------------------------------------------------------------
 
 
-def _predicted(scores: Any) -> int | None:
-    """argmax of several scores, or None for a single score (decided by its sign)."""
-    s = _seq(scores, "scores", "zero_one")
-    if len(s) == 1:
-        return None
-    d = [_data(v) for v in s]
-    return d.index(max(d))
-
-
-def zero_one(scores: Any, label: Any) -> float:
-    """1.0 if the prediction is wrong, else 0.0.
+def zero_one(scores: Any, label: Any, loss: str | None = None) -> float:
+    """1.0 if the prediction is wrong, else 0.0, by the one rule of ``nn.metrics``.
 
     Several scores: the prediction is the argmax (first on ties) and label a class index.
-    One score: the prediction is positive when s > 0, and label is 1 (positive) or 0/−1.
+    One score: the prediction is positive when s is above the threshold of ``loss`` (0.5 for
+    "mse", else 0), and label is 1 (positive) or 0/−1.
     """
-    pred = _predicted(scores)
-    if pred is None:
+    s = [_data(v) for v in _seq(scores, "scores", "zero_one")]
+    if len(s) == 1:
         if label not in (-1, 0, 1) or isinstance(label, bool):
             raise ValueError(f"zero_one: with one score the label must be 1 or 0/-1, got {label!r}")
-        s = _data(_seq(scores, "scores", "zero_one")[0])
-        return 0.0 if (s > 0.0) == (label == 1) else 1.0
-    n = len(_seq(scores, "scores", "zero_one"))
-    return 0.0 if pred == _label(label, n, "zero_one") else 1.0
+        return 0.0 if predicted_class(s, threshold_of(loss)) == (label == 1) else 1.0
+    return 0.0 if predicted_class(s) == _label(label, len(s), "zero_one") else 1.0
 
 
-def accuracy(score_lists: Sequence[Any], labels: Sequence[Any]) -> float:
-    """Fraction of samples whose prediction is right (see ``zero_one``)."""
+def accuracy(score_lists: Sequence[Any], labels: Sequence[Any], loss: str | None = None) -> float:
+    """Fraction of samples whose prediction is right (see ``zero_one``; ``loss`` names the
+    loss a one-output model was trained with: its threshold decides)."""
     s = _seq(score_lists, "score_lists", "accuracy") if not isinstance(score_lists, Value) else [score_lists]
     ls = _seq(labels, "labels", "accuracy")
     if len(s) != len(ls):
         raise ValueError(f"accuracy: {len(s)} score lists but {len(ls)} labels")
-    wrong = sum(zero_one(sc, lb) for sc, lb in zip(s, ls))
+    wrong = sum(zero_one(sc, lb, loss) for sc, lb in zip(s, ls))
     return 1.0 - wrong / len(s)
 
 

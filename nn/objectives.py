@@ -27,6 +27,7 @@ import numpy as np
 from autograd import Value
 
 from . import losses as L
+from .metrics import threshold_of
 
 LossFn = Callable[[list[Value], Any], Value]
 LOSS_NAMES = ("svm", "ce", "mse", "bce")
@@ -35,8 +36,8 @@ LOSS_NAMES = ("svm", "ce", "mse", "bce")
 @dataclass(frozen=True)
 class Objective:
     """A per-sample loss for a model with ``n_outputs`` outputs, and how to score accuracy:
-    ``kind`` is "binary" (one output, class 1 where the score > ``threshold``),
-    "multiclass" (argmax) or "regression" (no accuracy)."""
+    ``kind`` is "binary" (one output: class 1 where the score > ``threshold``, the loss's
+    threshold from ``nn.metrics``), "multiclass" (argmax) or "regression" (no accuracy)."""
 
     name: str
     per_sample: LossFn
@@ -78,9 +79,9 @@ def objective(loss: str | LossFn, n_outputs: int, y: np.ndarray | None = None) -
         if loss == "ce":
             raise ValueError("loss 'ce' needs a model with >= 2 outputs (one per class); with one output use 'bce'")
         if loss == "mse":
-            obj = Objective("mse", _mse_one, 1, "binary" if integer else "regression", 0.5)
+            obj = Objective("mse", _mse_one, 1, "binary" if integer else "regression", threshold_of("mse"))
         else:
-            obj = Objective(loss, _binary_hinge if loss == "svm" else _bce, 1, "binary")
+            obj = Objective(loss, _binary_hinge if loss == "svm" else _bce, 1, "binary", threshold_of(loss))
     else:
         if loss == "bce":
             raise ValueError(f"loss 'bce' needs a model with one output, this model has {n_outputs}; use 'ce'")

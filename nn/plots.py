@@ -21,6 +21,8 @@ from matplotlib.figure import Figure
 from autograd import no_grad
 from autograd.files import PathLike, write_atomic
 
+from .metrics import class_margins, predicted_classes, threshold_of
+
 # colour-blind-friendly class colours (Okabe-Ito)
 CLASS_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
@@ -76,12 +78,6 @@ def plot_history(history: Any, path: PathLike, title: str = "training") -> Path:
     return _save(fig, path)
 
 
-def _scores_to_classes(scores: np.ndarray) -> np.ndarray:
-    if scores.shape[-1] == 1:
-        return (scores[..., 0] > 0.0).astype(np.int64)
-    return scores.argmax(axis=-1)
-
-
 def grid_scores(
     model: Callable[[Any], Sequence[Any]], X: np.ndarray, resolution: int = 60, margin: float = 0.5
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -107,28 +103,17 @@ def _as_list(out: Any) -> list[Any]:
 
 
 def grid_predictions(
-    model: Callable[[Any], Sequence[Any]], X: np.ndarray, resolution: int = 60, margin: float = 0.5
+    model: Callable[[Any], Sequence[Any]],
+    X: np.ndarray,
+    resolution: int = 60,
+    margin: float = 0.5,
+    loss: str | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The model's predicted class on the grid of ``grid_scores``: ``(xx, yy, classes)``.
-    One output means a binary classifier that says class 1 where the score is > 0;
-    several outputs take the argmax."""
+    """The model's predicted class on the grid of ``grid_scores``: ``(xx, yy, classes)``, by
+    the one rule of ``nn.metrics``: several outputs take the argmax; one output says class
+    1 where the score is above the threshold of ``loss`` (0.5 for "mse", else 0)."""
     xx, yy, scores = grid_scores(model, X, resolution, margin)
-    return xx, yy, _scores_to_classes(scores)
-
-
-def _winning_margins(scores: np.ndarray) -> np.ndarray:
-    """m_k = s_k − max_{j≠k} s_j on every grid point: class k wins where m_k > 0, and the
-    boundary is m_k = 0. Contouring these (rather than the class index) interpolates
-    between grid points, so boundaries come out smooth at a modest resolution."""
-    if scores.shape[-1] == 1:
-        s = scores[..., 0]
-        return np.stack([-s, s], axis=-1)
-    C = scores.shape[-1]
-    out = np.empty_like(scores)
-    for k in range(C):
-        others = np.delete(scores, k, axis=-1)
-        out[..., k] = scores[..., k] - others.max(axis=-1)
-    return out
+    return xx, yy, predicted_classes(scores, threshold_of(loss))
 
 
 def plot_decision_boundary(
@@ -138,15 +123,19 @@ def plot_decision_boundary(
     path: PathLike,
     resolution: int = 60,
     title: str = "decision boundary",
+    loss: str | None = None,
 ) -> Path:
     """Filled regions of the model's predicted class over the plane, the boundaries as
     lines, and the samples on top coloured by their true class, saved to ``path``.
-    ``X`` must have two columns; a one-output model is a binary classifier (class 1 where
-    its score is > 0), a model with several outputs predicts the argmax."""
+    ``X`` must have two columns. The classes follow the one rule of ``nn.metrics``: a
+    one-output model says class 1 where its score is above the threshold of ``loss`` (0.5
+    for "mse", else 0), a model with several outputs predicts the argmax. The regions are
+    contoured from each class's margin (``class_margins``), which interpolates between
+    grid points, so boundaries come out smooth at a modest resolution."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
     xx, yy, scores = grid_scores(model, X, resolution=resolution)
-    margins = _winning_margins(scores)
+    margins = class_margins(scores, threshold_of(loss))
     n_classes = max(int(y.max()) + 1 if len(y) else 0, margins.shape[-1])
     colors = [CLASS_COLORS[k % len(CLASS_COLORS)] for k in range(n_classes)]
     cmap = ListedColormap(colors)

@@ -73,7 +73,7 @@ def write_run(
     history.to_json(written[1])
     written.append(plot_history(history, out / "loss_accuracy.png", title=info.get("title", "training")))
     if X.shape[1] == 2 and info.get("classification", True):
-        written.append(plot_decision_boundary(model, X, y, out / "decision_boundary.png"))
+        written.append(plot_decision_boundary(model, X, y, out / "decision_boundary.png", loss=loss))
     else:
         d = X.shape[1]
         print(f"no decision_boundary.png: the data has {d} feature{'' if d == 1 else 's'}, a boundary is drawn for 2")
