@@ -1,6 +1,6 @@
-"""Data sets to train on: toy 2-D problems made with numpy from a seed, the lectures' small
-tables, a CSV loader, the handwritten digits (from scikit-learn), shuffled minibatches and a
-train/test split.
+"""Data sets to train on: toy 2-D problems (moons, circles, blobs, spirals, XOR) made with
+numpy from a seed, the lectures' small tables, a CSV loader, the handwritten digits (from
+scikit-learn), shuffled minibatches and a train/test split.
 
 Every function returns numpy arrays: ``X`` float64 of shape (n, d) and ``y`` either integer
 class indices 0..C-1 (classification) or float targets (regression). The generators use
@@ -136,6 +136,29 @@ def make_xor(n: int = 100, noise: float = 0.0, seed: SeedLike = 0) -> tuple[np.n
     y = (signs[:, 0] != signs[:, 1]).astype(np.int64)
     if noise:
         X = X + rng.normal(0.0, noise, size=X.shape)
+    return _shuffled(X, y, rng)
+
+
+def make_circles(
+    n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: SeedLike = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Two concentric circles: class 0 on the outer one (radius 1), class 1 on the inner one
+    (radius ``factor``), points spread evenly around each (the outer circle gets the extra
+    point when n is odd), then Gaussian noise of standard deviation ``noise``, shuffled.
+    Separable by a closed curve only: no line will do, two hidden tanh units nearly will."""
+    _check_count(n, 2, "make_circles")
+    _check_noise(noise, "make_circles")
+    if isinstance(factor, bool) or not (isinstance(factor, (int, float)) and 0.0 < factor < 1.0):
+        raise ValueError(f"make_circles needs 0 < factor < 1 (inner radius over outer), got {factor!r}")
+    rng = _rng(seed)
+    n_outer = n - n // 2
+    n_inner = n // 2
+    a = 2.0 * math.pi * np.arange(n_outer) / n_outer
+    b = 2.0 * math.pi * np.arange(n_inner) / n_inner
+    outer = np.column_stack([np.cos(a), np.sin(a)])
+    inner = factor * np.column_stack([np.cos(b), np.sin(b)])
+    X = np.vstack([outer, inner]) + rng.normal(0.0, noise, size=(n, 2))
+    y = np.concatenate([np.zeros(n_outer, dtype=np.int64), np.ones(n_inner, dtype=np.int64)])
     return _shuffled(X, y, rng)
 
 

@@ -7,6 +7,7 @@ from nn.data import (
     line_points,
     load_csv,
     make_blobs,
+    make_circles,
     make_moons,
     make_spirals,
     make_xor,
@@ -20,6 +21,7 @@ GENERATORS = [
     (make_blobs, {"centers": 4}, 4),
     (make_spirals, {"classes": 3}, 3),
     (make_xor, {}, 2),
+    (make_circles, {}, 2),
 ]
 
 
@@ -202,3 +204,12 @@ def test_train_test_split():
         train_test_split(X, y, test_fraction=1.0)
     with pytest.raises(ValueError, match="both need at least one"):
         train_test_split(X[:2], y[:2], test_fraction=0.1)
+
+
+def test_circles_lie_on_their_two_radii():
+    X, y = make_circles(n=41, noise=0.0, factor=0.3, seed=1)
+    r = np.hypot(X[:, 0], X[:, 1])
+    assert np.allclose(r[y == 0], 1.0) and np.allclose(r[y == 1], 0.3)
+    assert (y == 0).sum() == 21
+    with pytest.raises(ValueError, match="factor"):
+        make_circles(factor=1.0)
