@@ -15,7 +15,7 @@ from .data import check_xy
 from .metrics import count_correct, predicted_classes, threshold_of
 from .objectives import LossFn, objective
 from .outputs import count_outputs, model_outputs, penalised_weights
-from .replay import LossReplay, trace_model
+from .replay import LossReplay, replayed_score, trace_model
 
 
 def predict(model: Any, X: Any, compiled: bool = False) -> np.ndarray:
@@ -49,13 +49,7 @@ def evaluate(
     X, y = check_xy(X, y, "evaluate")
     if compiled:
         obj = objective(loss, count_outputs(model, X), y)
-        data_loss, scores = LossReplay(model, obj, X.shape[1]).run(X, y, backward=False)
-        value = data_loss
-        if reg:
-            with no_grad():
-                value += float(reg) * L.l2_penalty(penalised_weights(model)).data
-        acc = None if obj.kind == "regression" else count_correct(scores, y, obj.threshold) / len(y)
-        return float(value), acc
+        return replayed_score(LossReplay(model, obj, X.shape[1]), obj, model, X, y, reg)
     rows, targets = X.tolist(), y.tolist()
     with no_grad():
         outs = [model_outputs(model, x) for x in rows]

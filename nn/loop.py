@@ -1,5 +1,8 @@
-"""The training loop ``fit``: batches, one backward pass and one optimizer step per batch,
-a progress bar and a ``History`` per epoch, on the plain engine or compiled.
+"""The training loop: ``Training`` advances it one batch or one epoch at a time and keeps
+every state in between; ``fit`` drives it to the end with a progress bar. Batches, one
+backward pass and one optimizer step per batch, a ``History`` row per epoch, on the plain
+engine or compiled. The playground (``nn.playground``) steps the same ``Training`` live, so
+both train alike, to the last bit.
 """
 
 from __future__ import annotations
@@ -9,25 +12,177 @@ import importlib.util
 import math
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 from tqdm import tqdm as text_tqdm
 
+from autograd import Value
+
 from . import losses as L
 from .data import check_xy, minibatches
 from .history import Convergence, History
 from .metrics import count_correct
-from .objectives import LossFn, objective
+from .objectives import LossFn, check_labels, objective
 from .optim import SGD
 from .outputs import count_outputs, model_outputs, penalised_weights
-from .replay import LossReplay, PenaltyReplay
+from .replay import LossReplay, PenaltyReplay, replayed_score
 
 if importlib.util.find_spec("ipywidgets") is not None:
     from tqdm.auto import tqdm  # a widget bar in Jupyter, the text bar elsewhere
 else:
     tqdm = text_tqdm  # tqdm.auto would warn in Jupyter that ipywidgets is missing; the text bar works there too
+
+
+PENALTIES: dict[str, Callable[[Sequence[Value]], Value]] = {"l2": L.l2_penalty, "l1": L.l1_penalty}
+
+
+class Training:
+    """fit's loop as an object that advances one batch (``step``) or one epoch (``epoch``) at
+    a time and keeps every state in between: the shuffling generator, the batches left in the
+    epoch, the epoch's running sums and the History. ``fit`` drives it to the end; the
+    playground (``nn.playground``) steps it live, so both train alike to the last bit.
+
+    ``reg`` and the optimizer's ``schedule`` may be changed between steps (the compiled
+    penalty is traced again for the new ``reg``)."""
+
+    def __init__(
+        self,
+        model: Any,
+        X: Any,
+        y: Any,
+        loss: str | LossFn = "ce",
+        optimizer: Any = None,
+        batch_size: int | None = None,
+        reg: float = 0.0,
+        seed: int = 0,
+        convergence: Convergence | None = None,
+        compiled: bool = False,
+        penalty: str = "l2",
+    ) -> None:
+        X, y = check_xy(X, y, "fit")
+        if penalty not in PENALTIES:
+            raise ValueError(f"fit: unknown penalty {penalty!r}; choose one of {', '.join(PENALTIES)}")
+        self.model, self.X, self.y, self.penalty, self.compiled = model, X, y, penalty, compiled
+        self.params = list(model.parameters())
+        self.weights = penalised_weights(model)
+        if optimizer is None:
+            optimizer = SGD(self.params, lr=0.1)
+        elif not callable(getattr(optimizer, "step", None)):
+            raise TypeError(
+                f"fit: optimizer must be an optimizer object such as nn.SGD(model.parameters(), lr=0.1) or "
+                f"nn.Adam(model.parameters()), got {optimizer!r}"
+            )
+        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+            raise ValueError(f"fit needs an integer seed >= 0 (it shuffles the minibatches), got {seed!r}")
+        self.optimizer, self.convergence = optimizer, convergence
+        self.obj = objective(loss, count_outputs(model, X), y)
+        self.runner = LossReplay(model, self.obj, X.shape[1]) if compiled else None
+        self.reg = reg
+        self.full = batch_size is None or batch_size >= len(y)
+        self.batch_size = batch_size
+        self.rng = np.random.default_rng(seed)
+        self.history = History()
+        self.stop_reason = ""
+        self._scorer: LossReplay | None = None
+        self._left: list[tuple[np.ndarray, np.ndarray]] = []
+        self._sums = (0.0, 0, np.zeros(len(self.params)))
+        for p in self.params:
+            p.grad = 0.0
+
+    @property
+    def reg(self) -> float:
+        """λ, the strength of the penalty R(W) (L2: Σw², L1: Σ|w|, biases not penalised)."""
+        return self._reg
+
+    @reg.setter
+    def reg(self, reg: float) -> None:
+        if not (isinstance(reg, (int, float)) and reg >= 0 and math.isfinite(reg)):
+            raise ValueError(f"fit needs reg (the penalty strength λ) >= 0, got {reg!r}")
+        self._reg = reg
+        self._penalty = None
+        if self.compiled and reg and self.weights:
+            self._penalty = PenaltyReplay(self.weights, self.params, reg, PENALTIES[self.penalty])
+
+    @property
+    def epochs(self) -> int:
+        """Epochs finished so far."""
+        return self.history.epochs
+
+    def step(self) -> bool:
+        """One batch: forward, the batch objective, backward, ``optimizer.step()``. Returns
+        True when that batch finished an epoch (then the History has grown by one row)."""
+        if not self._left:
+            self._left = (
+                [(self.X, self.y)] if self.full else list(minibatches(self.X, self.y, self.batch_size, self.rng))
+            )
+            self._left.reverse()
+        Xb, yb = self._left.pop()
+        obj, params = self.obj, self.params
+        correct = 0
+        if self.runner is None:
+            rows, targets = Xb.tolist(), yb.tolist()
+            outs = [model_outputs(self.model, x) for x in rows]
+            objective_value = L.regularized_loss(
+                [obj.per_sample(o, t) for o, t in zip(outs, targets)], self.weights, self._reg, PENALTIES[self.penalty]
+            )
+            objective_value.backward()
+            batch_loss = objective_value.data
+            if obj.kind != "regression":
+                correct = count_correct([[o.data for o in out] for out in outs], yb, obj.threshold)
+            grads = np.fromiter((p.grad for p in params), dtype=np.float64, count=len(params))
+        else:
+            batch_loss, scores = self.runner.run(Xb, yb)
+            grads = self.runner.net.grads
+            if self._penalty is not None:
+                batch_loss += self._penalty.run()
+                grads = grads + self._penalty.net.grads
+            for p, g in zip(params, grads.tolist()):  # what .backward() of the batch objective gives
+                p.grad += g
+            if obj.kind != "regression":
+                correct = count_correct(scores, yb, obj.threshold)
+        self.optimizer.step()
+        for p in params:
+            p.grad = 0.0
+        share = len(yb) / len(self.y)
+        total, right, grad_sum = self._sums
+        self._sums = (total + batch_loss * share, right + correct, grad_sum + grads * share)
+        if self._left:
+            return False
+        self._end_epoch()
+        return True
+
+    def evaluate(self, X: Any, y: Any) -> tuple[float, float | None]:
+        """(loss, accuracy) at the current weights on another set, e.g. the test set, as
+        ``evaluate`` gives them: through a compiled replay traced once and kept."""
+        X, y = check_xy(X, y, "evaluate")
+        check_labels(self.obj, y)
+        if self._scorer is None:
+            self._scorer = LossReplay(self.model, self.obj, X.shape[1])
+        return replayed_score(self._scorer, self.obj, self.model, X, y, self._reg, PENALTIES[self.penalty])
+
+    def epoch(self) -> str:
+        """Run the batches left in the current epoch (a whole epoch after the last one ended);
+        returns ``stop_reason``: "" to go on, else why training should stop."""
+        while not self.step():
+            pass
+        return self.stop_reason
+
+    def _end_epoch(self) -> None:
+        total, correct, grad_sum = self._sums
+        self._sums = (0.0, 0, np.zeros(len(self.params)))
+        h = self.history
+        h.loss.append(total)
+        h.accuracy.append(None if self.obj.kind == "regression" else correct / len(self.y))
+        h.lr.append(float(self.optimizer.lr))
+        h.grad_norm.append(float(np.sqrt(grad_sum @ grad_sum)))
+        if not math.isfinite(total):
+            self.stop_reason = f"loss became {total} at epoch {h.epochs}: the learning rate may be too high"
+        elif self.convergence is not None:
+            reason = self.convergence.check(h)
+            if reason:
+                self.stop_reason = f"converged at epoch {h.epochs}: {reason}"
 
 
 def fit(
@@ -46,20 +201,22 @@ def fit(
     desc: str = "train",
     compiled: bool = False,
     pause_gc: bool = True,
+    penalty: str = "l2",
 ) -> History:
     """Train ``model`` on ``(X, y)`` and return the History.
 
     Each epoch visits every sample once, in batches of ``batch_size`` shuffled from
     ``seed`` (None: the whole set as one batch, in order). Per batch: forward every sample,
-    build the batch objective (mean data loss + reg·R(W)), one backward pass, one
-    ``optimizer.step()``, then clear the gradients. The optimizer defaults to plain SGD
+    build the batch objective (mean data loss + reg·R(W), R = Σw² for ``penalty="l2"``,
+    Σ|w| for ``"l1"``), one backward pass, one ``optimizer.step()``, then clear the
+    gradients. The optimizer defaults to plain SGD
     with lr 0.1. ``callback(epoch, history, model)`` runs after each epoch; a true result
     stops training. ``convergence`` (a ``Convergence``) may stop it early. ``progress``:
     True shows a tqdm bar (loss and accuracy as postfix), False none, None only on a
-    terminal. Accuracy follows the one rule of ``nn.metrics``. ``compiled=True`` records
-    the model and loss once and replays them over each batch with numpy
-    (``autograd.compile``; ``nn.replay`` says what a callable loss must obey): the same
-    training — the same weights, to rounding — much faster.
+    terminal. ``compiled=True`` records the model and loss once and replays them over each
+    batch with numpy (``autograd.compile``; see the module docstring for what a callable loss
+    must obey): the same training — the same weights, to rounding — much faster.
+    The loop itself is ``Training`` (one batch or epoch at a time).
 
     ``pause_gc`` (default True) switches Python's cyclic garbage collector off while fit
     trains and restores it afterwards. chaingrad's graphs hold no reference cycles: each
@@ -67,35 +224,10 @@ def fit(
     would only spend time scanning live graphs (about a tenth of a step on the moons
     demo). Cycles made by your own loss or callback are collected after fit returns.
     """
-    X, y = check_xy(X, y, "fit")
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
         raise ValueError(f"fit needs epochs >= 1, got {epochs!r}")
-    if not (isinstance(reg, (int, float)) and reg >= 0 and math.isfinite(reg)):
-        raise ValueError(f"fit needs reg (the L2 strength λ) >= 0, got {reg!r}")
-    params = list(model.parameters())
-    weights = penalised_weights(model)
-    if optimizer is None:
-        optimizer = SGD(params, lr=0.1)
-    elif not callable(getattr(optimizer, "step", None)):
-        raise TypeError(
-            f"fit: optimizer must be an optimizer object such as nn.SGD(model.parameters(), lr=0.1) or "
-            f"nn.Adam(model.parameters()), got {optimizer!r}"
-        )
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"fit needs an integer seed >= 0 (it shuffles the minibatches), got {seed!r}")
-    obj = objective(loss, count_outputs(model, X), y)
-    runner = penalty = None
-    if compiled:
-        runner = LossReplay(model, obj, X.shape[1])
-        if reg and weights:
-            penalty = PenaltyReplay(weights, params, reg)
-    n = len(y)
-    full = batch_size is None or batch_size >= n
-    rng = np.random.default_rng(seed)
-    history = History()
-    for p in params:
-        p.grad = 0.0
-
+    run = Training(model, X, y, loss, optimizer, batch_size, reg, seed, convergence, compiled, penalty)
+    history = run.history
     if progress is None:
         progress = sys.stderr.isatty()
     bar = tqdm(range(1, int(epochs) + 1), desc=desc, unit="epoch", disable=not progress, leave=True)
@@ -105,57 +237,16 @@ def fit(
     start = time.perf_counter()
     try:
         for epoch in bar:
-            total = 0.0
-            correct = 0
-            grad_sum = np.zeros(len(params))
-            batches = [(X, y)] if full else minibatches(X, y, batch_size, rng)
-            for Xb, yb in batches:
-                if runner is None:
-                    rows, targets = Xb.tolist(), yb.tolist()
-                    outs = [model_outputs(model, x) for x in rows]
-                    objective_value = L.regularized_loss(
-                        [obj.per_sample(o, t) for o, t in zip(outs, targets)], weights, reg
-                    )
-                    objective_value.backward()
-                    batch_loss = objective_value.data
-                    if obj.kind != "regression":
-                        correct += count_correct([[o.data for o in out] for out in outs], yb, obj.threshold)
-                    grads = np.fromiter((p.grad for p in params), dtype=np.float64, count=len(params))
-                else:
-                    batch_loss, scores = runner.run(Xb, yb)
-                    grads = runner.net.grads
-                    if penalty is not None:
-                        batch_loss += penalty.run()
-                        grads = grads + penalty.net.grads
-                    for p, g in zip(params, grads.tolist()):  # what .backward() of the batch objective gives
-                        p.grad += g
-                    if obj.kind != "regression":
-                        correct += count_correct(scores, yb, obj.threshold)
-                optimizer.step()
-                for p in params:
-                    p.grad = 0.0
-                share = len(yb) / n
-                total += batch_loss * share
-                grad_sum += grads * share
-            history.loss.append(total)
-            history.accuracy.append(None if obj.kind == "regression" else correct / n)
-            history.lr.append(float(optimizer.lr))
-            history.grad_norm.append(float(np.sqrt(grad_sum @ grad_sum)))
+            reason = run.epoch()
             if progress:
-                post = {"loss": f"{total:.4g}"}
+                post = {"loss": f"{history.loss[-1]:.4g}"}
                 if history.accuracy[-1] is not None:
                     post["acc"] = f"{100.0 * history.accuracy[-1]:.1f}%"
                 bar.set_postfix(post, refresh=False)
-            if not math.isfinite(total):
-                history.stop_reason = f"loss became {total} at epoch {epoch}: the learning rate may be too high"
-                break
-            if convergence is not None:
-                reason = convergence.check(history)
-                if reason:
-                    history.stop_reason = f"converged at epoch {epoch}: {reason}"
-                    break
-            if callback is not None and callback(epoch, history, model):
-                history.stop_reason = f"callback asked to stop at epoch {epoch}"
+            if not reason and callback is not None and callback(epoch, history, model):
+                reason = f"callback asked to stop at epoch {epoch}"
+            if reason:
+                history.stop_reason = reason
                 break
         else:
             history.stop_reason = f"ran all {int(epochs)} epochs"

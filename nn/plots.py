@@ -78,12 +78,9 @@ def plot_history(history: Any, path: PathLike, title: str = "training") -> Path:
     return _save(fig, path)
 
 
-def grid_scores(
-    model: Callable[[Any], Sequence[Any]], X: np.ndarray, resolution: int = 60, margin: float = 0.5
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The model's outputs on a resolution × resolution grid covering the data (plus
-    ``margin`` on every side): ``(xx, yy, scores)`` with scores of shape
-    (resolution, resolution, n_outputs). Evaluated under ``no_grad``: no graph is kept."""
+def plane_grid(X: np.ndarray, resolution: int = 60, margin: float = 0.5) -> tuple[np.ndarray, np.ndarray]:
+    """``(xx, yy)``: a resolution × resolution grid over the box of the 2-D data ``X`` widened by
+    ``margin`` on every side (row 0 at the lowest x₂), where boundaries and maps are drawn."""
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"a decision boundary needs 2-D inputs, got data of shape {X.shape}")
@@ -92,6 +89,16 @@ def grid_scores(
     lo = X.min(axis=0) - margin
     hi = X.max(axis=0) + margin
     xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    return xx, yy
+
+
+def grid_scores(
+    model: Callable[[Any], Sequence[Any]], X: np.ndarray, resolution: int = 60, margin: float = 0.5
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The model's outputs on a resolution × resolution grid covering the data (plus
+    ``margin`` on every side): ``(xx, yy, scores)`` with scores of shape
+    (resolution, resolution, n_outputs). Evaluated under ``no_grad``: no graph is kept."""
+    xx, yy = plane_grid(X, resolution, margin)
     points = np.column_stack([xx.ravel(), yy.ravel()]).tolist()
     with no_grad():
         scores = np.array([[float(s) for s in _as_list(model(p))] for p in points])

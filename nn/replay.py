@@ -1,5 +1,5 @@
 """The compiled path of ``fit``, ``evaluate`` and ``predict``: the model, the per-sample
-loss and the L2 penalty traced once with ``autograd.compile.trace`` and replayed over a
+loss and the penalty traced once with ``autograd.compile.trace`` and replayed over a
 whole batch with numpy.
 
 The losses are those of ``nn.losses``, with the label as data: a binary or regression
@@ -11,17 +11,18 @@ forms); one that does raises ``TracingError``: train it with ``compiled=False``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from autograd import Value
+from autograd import Value, no_grad
 from autograd.compile import CompiledGraph, TracingError, trace
 
 from . import losses as L
+from .metrics import count_correct
 from .objectives import Objective
-from .outputs import model_outputs
+from .outputs import model_outputs, penalised_weights
 
 
 def traced(fn: Callable[..., Any], what: str, *args: Any, **kwargs: Any) -> CompiledGraph:
@@ -63,13 +64,39 @@ class LossReplay:
         return float(losses.mean()), self.net.outputs()
 
 
+def replayed_score(
+    replay: LossReplay,
+    obj: Objective,
+    model: Any,
+    X: np.ndarray,
+    y: np.ndarray,
+    reg: float,
+    penalty: Callable[[Sequence[Value]], Value] = L.l2_penalty,
+) -> tuple[float, float | None]:
+    """(mean loss + reg·R(W), accuracy) of a forward replay over the whole set ``(X, y)``;
+    accuracy is None for regression."""
+    data_loss, scores = replay.run(X, y, backward=False)
+    value = data_loss
+    if reg:
+        with no_grad():
+            value += float(reg) * penalty(penalised_weights(model)).data
+    acc = None if obj.kind == "regression" else count_correct(scores, y, obj.threshold) / len(y)
+    return float(value), acc
+
+
 class PenaltyReplay:
     """reg·R(W), traced once: ``run`` returns its value and leaves its gradient with respect to
     every parameter in ``self.net.grads`` (the plain engine's penalty on thousands of weights
     would cost more than the replay of a whole batch)."""
 
-    def __init__(self, weights: list[Value], params: list[Value], reg: float) -> None:
-        self.net = traced(lambda xs: L.l2_penalty(weights) * float(reg), "the L2 penalty", params, inputs=0)
+    def __init__(
+        self,
+        weights: list[Value],
+        params: list[Value],
+        reg: float,
+        penalty: Callable[[Sequence[Value]], Value] = L.l2_penalty,
+    ) -> None:
+        self.net = traced(lambda xs: penalty(weights) * float(reg), "the penalty", params, inputs=0)
         self.X = np.zeros((1, 0))
 
     def run(self) -> float:

@@ -4,17 +4,19 @@
 Each lives in a module of its own, read in this order: ``objectives`` (what a loss name
 means), ``metrics`` (which class a score vector predicts), ``history`` (History,
 Convergence), ``evaluation`` (predict, evaluate), ``replay`` (the compiled path), ``loop``
-(fit) and ``search`` (random search).
+(fit and its stepper Training) and ``search`` (random search).
 """
 
 from .evaluation import evaluate, predict, predict_classes
 from .history import Convergence, History
-from .loop import fit
+from .loop import PENALTIES, Training, fit
 from .objectives import LOSS_NAMES, LossFn, Objective, objective
 from .search import SearchResult, random_search
 
 __all__ = [
     "fit",
+    "Training",
+    "PENALTIES",
     "evaluate",
     "predict",
     "predict_classes",
