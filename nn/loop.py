@@ -213,9 +213,10 @@ def fit(
     with lr 0.1. ``callback(epoch, history, model)`` runs after each epoch; a true result
     stops training. ``convergence`` (a ``Convergence``) may stop it early. ``progress``:
     True shows a tqdm bar (loss and accuracy as postfix), False none, None only on a
-    terminal. ``compiled=True`` records the model and loss once and replays them over each
-    batch with numpy (``autograd.compile``; see the module docstring for what a callable loss
-    must obey): the same training — the same weights, to rounding — much faster.
+    terminal. Accuracy follows the one rule of ``nn.metrics``. ``compiled=True`` records
+    the model and loss once and replays them over each batch with numpy
+    (``autograd.compile``; ``nn.replay`` says what a callable loss must obey): the same
+    training — the same weights, to rounding — much faster.
     The loop itself is ``Training`` (one batch or epoch at a time).
 
     ``pause_gc`` (default True) switches Python's cyclic garbage collector off while fit
