@@ -50,6 +50,10 @@ class ArrayMath:
         return sum(args)
 
     @staticmethod
+    def largest(args: Any) -> np.ndarray:
+        return np.maximum.reduce(np.broadcast_arrays(*args))
+
+    @staticmethod
     def dot(ws: Any, xs: Any) -> np.ndarray:
         return sum(w * x for w, x in zip(ws, xs))
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .primitives import DOT
-from .program import CONST, INPUT, LABEL, PARAM, PRIMS, Program
+from .program import CONST, INPUT, LABEL, PARAM, Program
 from .replay_steps import ElementwiseStep, LayerStep, rows_of
 
 Step = ElementwiseStep | LayerStep
@@ -119,7 +119,7 @@ def group_nodes(program: Program, level: list[int]) -> tuple[dict[tuple[Any, ...
         if c < 0:
             continue
         key: tuple[Any, ...] = (level[i], "ew", c, len(program.parents[i]))
-        if PRIMS[c] is DOT:
+        if program.prims[c] is DOT:
             o = layer_orientation(program, i)
             if o is not None:
                 orient[i] = o
@@ -187,7 +187,7 @@ def build_steps(
             arity = key[3]
             operands = [rows_of([row[parents[i][j]] for i in nodes]) for j in range(arity)]
             need = [any(requires[parents[i][j]] for i in nodes) for j in range(arity)]
-            steps.append(ElementwiseStep(PRIMS[key[2]], nodes, out, operands, need))
+            steps.append(ElementwiseStep(pr.prims[key[2]], nodes, out, operands, need))
         else:
             xs = orient[nodes[0]][1]
             w_idx = np.array([[leaf_value_index(w) for w in orient[i][0]] for i in nodes], dtype=np.intp)

@@ -145,6 +145,12 @@ class FloatMath:
         return sum(args, 0.0)  # a float even when empty: data is always a float
 
     @staticmethod
+    def largest(args: Any) -> float:
+        """The largest of args, as a constant: a shift such as log Σ exp(sᵢ) = c + log Σ exp(sᵢ − c),
+        whose result does not depend on c (its derivative is not taken)."""
+        return max(args)
+
+    @staticmethod
     def dot(ws: Any, xs: Any) -> float:
         return sum(map(float.__mul__, ws, xs), 0.0)
 
@@ -167,6 +173,7 @@ class ValueMath:
     sign = staticmethod(lambda a: FloatMath.sign(a.data))
     log_or_zero = staticmethod(lambda a: a.log() if a.data > 0.0 else 0.0)
     pow_down = staticmethod(lambda a, b: 0.0 if a.data == 0.0 and b.data == 0.0 else a ** (b - 1.0))
+    largest = staticmethod(lambda args: max(getattr(a, "data", a) for a in args))
     dot_grads = staticmethod(scale_each)
 
 
@@ -194,24 +201,47 @@ def _dot_vjp(m: Any, g: Any, out: Any, *args: Any) -> list[Any]:
     return grads
 
 
+PRIMITIVES: dict[str, Primitive] = {}
+"""The table itself, by name. Rows enter it only through ``define``."""
+
+
+def define(
+    name: str, symbol: str, forward: Callable[..., Any], vjp: Callable[..., Any], replace: bool = False
+) -> Primitive:
+    """Add one row to ``PRIMITIVES`` and return it: the one door every row goes through,
+    the built-in ones below and those of ``autograd.primitive``. A name already in the table
+    is refused unless ``replace`` (a user redefining their own row)."""
+    if not isinstance(name, str) or not name.isidentifier():
+        raise ValueError(f"a primitive's name must be a Python identifier such as 'softplus', got {name!r}")
+    if not isinstance(symbol, str) or not symbol:
+        raise ValueError(f"primitive {name!r}: its symbol must be a non-empty str, got {symbol!r}")
+    for rule, f in (("forward", forward), ("vjp", vjp)):
+        if not callable(f):
+            raise TypeError(f"primitive {name!r}: its {rule} rule must be a function, got {f!r}")
+    if name in PRIMITIVES and not replace:
+        raise ValueError(f"primitive {name!r} is already a row of the table")
+    row = Primitive(name, symbol, forward, vjp)
+    PRIMITIVES[name] = row
+    return row
+
+
 # fmt: off
-ADD     = Primitive("add",     "+",   lambda m, a, b: a + b,          lambda m, g, out, a, b: (g, g))
-SUB     = Primitive("sub",     "−",   lambda m, a, b: a - b,          lambda m, g, out, a, b: (g, -g))
-NEG     = Primitive("neg",     "−x",  lambda m, a: -a,                lambda m, g, out, a: (-g,))
-MUL     = Primitive("mul",     "×",   lambda m, a, b: a * b,          lambda m, g, out, a, b: (g * b, g * a))
-DIV     = Primitive("div",     "÷",   lambda m, a, b: m.div(a, b),    lambda m, g, out, a, b: (g / b, -g * out / b))
-POW     = Primitive("pow",     "^",   lambda m, a, b: m.pow(a, b),
-                    lambda m, g, out, a, b: (g * b * m.pow_down(a, b), g * out * m.log_or_zero(a)))
-EXP     = Primitive("exp",     "exp", lambda m, a: m.exp(a),          lambda m, g, out, a: (g * out,))
-LOG     = Primitive("log",     "ln",  lambda m, a: m.log(a),          lambda m, g, out, a: (g / a,))
-TANH    = Primitive("tanh",    "tanh", lambda m, a: m.tanh(a),        lambda m, g, out, a: (g * (1.0 - out * out),))
-SIGMOID = Primitive("sigmoid", "σ",   lambda m, a: m.sigmoid(a),      lambda m, g, out, a: (g * out * (1.0 - out),))
-RELU    = Primitive("relu",    "relu", lambda m, a: m.relu(a),        lambda m, g, out, a: (g * m.step(a),))
-ABS     = Primitive("abs",     "|x|", lambda m, a: m.abs(a),          lambda m, g, out, a: (g * m.sign(a),))
-SUM     = Primitive("sum",     "Σ",   lambda m, *args: m.sum(args),   lambda m, g, out, *args: [g] * len(args))
-DOT     = Primitive("dot",     "w·x", _dot_forward,                   _dot_vjp)
+ADD     = define("add",     "+",   lambda m, a, b: a + b,          lambda m, g, out, a, b: (g, g))
+SUB     = define("sub",     "−",   lambda m, a, b: a - b,          lambda m, g, out, a, b: (g, -g))
+NEG     = define("neg",     "−x",  lambda m, a: -a,                lambda m, g, out, a: (-g,))
+MUL     = define("mul",     "×",   lambda m, a, b: a * b,          lambda m, g, out, a, b: (g * b, g * a))
+DIV     = define("div",     "÷",   lambda m, a, b: m.div(a, b),    lambda m, g, out, a, b: (g / b, -g * out / b))
+POW     = define("pow",     "^",   lambda m, a, b: m.pow(a, b),
+                 lambda m, g, out, a, b: (g * b * m.pow_down(a, b), g * out * m.log_or_zero(a)))
+EXP     = define("exp",     "exp", lambda m, a: m.exp(a),          lambda m, g, out, a: (g * out,))
+LOG     = define("log",     "ln",  lambda m, a: m.log(a),          lambda m, g, out, a: (g / a,))
+TANH    = define("tanh",    "tanh", lambda m, a: m.tanh(a),        lambda m, g, out, a: (g * (1.0 - out * out),))
+SIGMOID = define("sigmoid", "σ",   lambda m, a: m.sigmoid(a),      lambda m, g, out, a: (g * out * (1.0 - out),))
+RELU    = define("relu",    "relu", lambda m, a: m.relu(a),        lambda m, g, out, a: (g * m.step(a),))
+ABS     = define("abs",     "|x|", lambda m, a: m.abs(a),          lambda m, g, out, a: (g * m.sign(a),))
+SUM     = define("sum",     "Σ",   lambda m, *args: m.sum(args),   lambda m, g, out, *args: [g] * len(args))
+DOT     = define("dot",     "w·x", _dot_forward,                   _dot_vjp)
 # fmt: on
 
-PRIMITIVES: dict[str, Primitive] = {
-    p.name: p for p in (ADD, SUB, NEG, MUL, DIV, POW, EXP, LOG, TANH, SIGMOID, RELU, ABS, SUM, DOT)
-}
+BUILTIN: frozenset[str] = frozenset(PRIMITIVES)
+"""Names of the rows the engine ships with; ``autograd.primitive`` may not redefine them."""

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from .backprop import topological_order
 from .primitives import PRIMITIVES, Primitive
-from .value import TracingError, Value
+from .value import Value
 
 OPCODES: tuple[str, ...] = tuple(PRIMITIVES)
-"""Primitive code i means the row ``PRIMITIVES[OPCODES[i]]``; leaves have negative codes."""
+"""The built-in rows' codes: code i < len(OPCODES) is the row ``PRIMITIVES[OPCODES[i]]`` in every
+program; a program numbers the rows defined with ``autograd.primitive`` after them (see
+``Program.prims``); leaves have negative codes."""
 
 INPUT, LABEL, PARAM, CONST = -1, -2, -3, -4
 LEAF_KINDS = {INPUT: "input", LABEL: "label", PARAM: "param", CONST: "const"}
@@ -39,11 +41,13 @@ class Program:
     n_inputs: int
     n_labels: int
     n_params: int
+    prims: tuple[Primitive, ...] = PRIMS
+    """The row of each code: the built-in rows, then the other rows the graph uses."""
 
     def op(self, i: int) -> str:
         """Name of node i's primitive, or its kind of leaf."""
         c = self.codes[i]
-        return OPCODES[c] if c >= 0 else LEAF_KINDS[c]
+        return self.prims[c].name if c >= 0 else LEAF_KINDS[c]
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -61,7 +65,8 @@ def record(
         for slot, v in enumerate(group):
             leaf_kind[id(v)] = (kind, slot)
     codes, parents, slots, constants = [], [], [], []
-    prim_code = {id(p): c for c, p in enumerate(PRIMS)}
+    prims = list(PRIMS)
+    prim_code = {id(p): c for c, p in enumerate(prims)}
     for v in order:
         prim = v.primitive
         if prim is None:
@@ -73,8 +78,9 @@ def record(
             slots.append(slot)
         else:
             code = prim_code.get(id(prim))
-            if code is None:
-                raise TracingError(f"{v!r} was made by {prim!r}, which is not in the primitive table")
+            if code is None:  # a row of autograd.primitive: replayed through its ARRAY rules too
+                code = prim_code[id(prim)] = len(prims)
+                prims.append(prim)
             codes.append(code)
             parents.append(tuple(index[id(p)] for p in v.parents))
             slots.append(-1)
@@ -88,4 +94,5 @@ def record(
         n_inputs=len(xs),
         n_labels=len(ys),
         n_params=len(params),
+        prims=tuple(prims),
     )

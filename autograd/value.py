@@ -267,6 +267,14 @@ class Value:
         return _node(DOT.forward(FLOAT, *[p.data for p in parents]), parents, DOT)
 
 
+def apply(prim: Primitive, *args: Any) -> Value:
+    """One node of the row ``prim`` on Values and numbers (numbers become constants): how a
+    row of ``autograd.primitive`` is applied, through the same node-making as the operators."""
+    parents = tuple(_lift(a, prim.name) for a in args)
+    out = prim.forward(FLOAT, *[p.data for p in parents])
+    return _node(_as_float(out, f"the forward rule of primitive {prim.name!r}"), parents, prim)
+
+
 def _node(data: float, parents: tuple[Value, ...], prim: Primitive) -> Value:
     """Make an interior node without the checks of ``Value.__init__`` (data is a float)."""
     v = Value.__new__(Value)
