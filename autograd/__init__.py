@@ -8,10 +8,14 @@ one-hot data). Above that core: ``expr`` (the formula parser) and ``viz`` (drawi
 (PathLike, atomic writes) serves the drawings and ``nn``.
 """
 
+from .answer import check_answer
 from .backprop import backward, grad, topological_order, zero_grad
+from .check import check_primitive
 from .compile import CompiledGraph, TracingError, trace
+from .extend import PrimitiveError, primitive
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
 from .labels import one_hot, one_hot_array, pick
+from .mistakes import Report
 from .modes import enable_grad, is_grad_enabled, is_tracing, no_grad
 from .primitives import PRIMITIVES, Primitive
 from .value import Value
@@ -20,6 +24,11 @@ __all__ = [
     "Value",
     "Primitive",
     "PRIMITIVES",
+    "primitive",
+    "PrimitiveError",
+    "check_primitive",
+    "check_answer",
+    "Report",
     "backward",
     "grad",
     "no_grad",
