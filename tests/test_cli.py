@@ -56,7 +56,6 @@ def test_demo_writes_every_promised_file(demo_run):
     assert "final: loss" in stdout and "accuracy 100.0%" in stdout
 
 
-@pytest.mark.skipif(not HAVE_DOT, reason="Graphviz's dot is not installed")
 def test_demo_draws_one_samples_graph(demo_run):
     _, out, _ = demo_run
     svg = (out / "graph.svg").read_text()

@@ -156,6 +156,7 @@ def test_labels_data_and_grad_text():
 
 def test_show_data_and_show_grad_switch_rows_off():
     L, _ = lecture()
+    L.backward()
     src = draw_graph(L, show_data=False).source
     assert "data</font>" not in src and "grad</font>" in src
     src = draw_graph(L, show_grad=False).source
@@ -485,7 +486,6 @@ def test_partial_sums_are_marked_so_far():
     assert row(node_lines(frames[1])[node_id(frames[1], "x")], "grad") == expected
 
 
-@needs_dot
 def test_save_frames_writes_numbered_svgs(tmp_path):
     L, _ = lecture()
     paths = save_frames(L, tmp_path / "frames", auto_label=True)
@@ -500,16 +500,24 @@ def test_save_frames_writes_numbered_svgs(tmp_path):
 # ---------------------------------------------------------------------------------------
 
 
-@needs_dot
-def test_render_svg_and_png(tmp_path):
+def test_render_svg_needs_no_graphviz(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no `dot` anywhere on PATH
     L, _ = lecture()
     svg = render(L, tmp_path / "g.svg", backward=True, auto_label=True)
-    png = render(L, tmp_path / "g.png")
-    assert svg == tmp_path / "g.svg" and png == tmp_path / "g.png"
+    assert svg == tmp_path / "g.svg"
     text = svg.read_text(encoding="utf-8")
     assert text.lstrip().startswith("<?xml") and "<svg" in text and ">t1<" in text
+    assert 'width="100%"' in text and "viewBox=" in text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.svg"]  # no temporary files left
+
+
+@needs_dot
+def test_render_png_with_graphviz(tmp_path):
+    L, _ = lecture()
+    png = render(L, tmp_path / "g.png")
+    assert png == tmp_path / "g.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.png", "g.svg"]  # no temporary files left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.png"]
 
 
 def test_render_dot_text_needs_no_graphviz(tmp_path, monkeypatch):
@@ -524,15 +532,15 @@ def test_missing_dot_still_draws_and_says_how_to_install(tmp_path, monkeypatch):
     L, _ = lecture()
     assert "digraph" in draw_graph(L).source
     with pytest.raises(RuntimeError, match="Install Graphviz") as info:
-        render(L, tmp_path / "g.svg")
-    assert "apt-get install graphviz" in str(info.value)
-    assert not (tmp_path / "g.svg").exists()
-    bundle = L._repr_mimebundle_()
-    assert set(bundle) == {"text/plain"} and GRAPHVIZ_HINT in bundle["text/plain"]
+        render(L, tmp_path / "g.png")
+    assert "apt-get install graphviz" in str(info.value) and ".svg" in str(info.value)
+    assert not (tmp_path / "g.png").exists()
+    bundle = L._repr_mimebundle_()  # Jupyter still shows the drawing
+    assert "<svg" in bundle["image/svg+xml"] and GRAPHVIZ_HINT not in bundle["text/plain"]
 
 
-@needs_dot
 def test_value_shows_itself_as_svg_in_jupyter():
     L, _ = lecture()
     bundle = L._repr_mimebundle_()
     assert "image/svg+xml" in bundle and "<svg" in bundle["image/svg+xml"]
+    assert bundle["text/plain"] == repr(L)

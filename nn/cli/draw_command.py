@@ -5,8 +5,8 @@
 
 The formula is parsed by ``autograd.expr`` (an ``ast`` whitelist, never ``eval``); each
 ``--set NAME=NUMBER`` becomes a leaf Value labelled NAME. The output format follows the
-``--out`` extension: .svg, .png, .pdf (need Graphviz's ``dot``), .dot or .gv (DOT text,
-no Graphviz needed). ``--frames DIR`` also writes one SVG per backward step.
+``--out`` extension: .svg (drawn by chaingrad), .dot or .gv (DOT text), .png or .pdf
+(these two need Graphviz's ``dot``). ``--frames DIR`` also writes one SVG per backward step.
 """
 
 from __future__ import annotations
@@ -133,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         write_graph(draw_graph(root, backward=args.backward, **options), out, fmt)
         frames = save_frames(root, args.frames, format="svg", **options) if args.frames else []
-    except RuntimeError as exc:  # Graphviz missing or failing: the message says what to do
+    except RuntimeError as exc:  # Graphviz missing or failing for PNG/PDF: the message says what to do
         raise InputError(str(exc)) from exc
     except OSError as exc:
         raise InputError(f"cannot write {exc.filename or args.out}: {exc.strerror or exc}") from exc
