@@ -22,9 +22,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .files import write_atomic
 from .drawing import DrawOptions, Scene, format_number
 from .explain import step_text
+from .files import write_atomic
 from .steps import Walk
 from .svg import SvgDrawing
 from .value import Value
@@ -96,7 +96,7 @@ def player_fragment(data: dict[str, Any]) -> str:
 
 def player_html(root: Value, title: str | None = None, options: DrawOptions | None = None, **opts: Any) -> str:
     """The player of ``root``'s backward pass as one HTML page (text)."""
-    options = DrawOptions.of(options, **opts, backward=True)
+    options = DrawOptions.of(options, **{"auto_label": True, **opts, "backward": True})
     scene = Scene(root, options, Walk.of(root))
     heading = title or options.title or "backward pass, step by step"
     return (
@@ -106,7 +106,7 @@ def player_html(root: Value, title: str | None = None, options: DrawOptions | No
         "<style>body{margin:16px auto;max-width:1100px;padding:0 12px;font-family:Helvetica,Arial,sans-serif}"
         "h1{font-size:18px;font-weight:normal}</style></head><body>"
         f"<h1>{escape(heading)}</h1>"
-        "<p>Step through the backward pass: ⏮ ◀ ▶ ⏭, ▶▶ to play, or the arrow keys. "
+        "<p>Step through the backward pass with the buttons (first, back, forward, last, play) or the arrow keys. "
         "The red node is the one being processed; the panel shows its chain rule with the numbers.</p>"
         f"{player_fragment(payload(scene))}</body></html>\n"
     )

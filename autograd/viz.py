@@ -26,9 +26,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .files import write_atomic
 from .dot import dot_source
 from .drawing import DEFAULT_MAX_NODES, DrawOptions, Scene, classify, format_number
+from .files import write_atomic
 from .player import save_player
 from .steps import Walk
 from .svg import SvgDrawing

@@ -3,8 +3,8 @@
 // a Jupyter kernel (autograd.player fills in the two element ids).
 {
   const values = {
-    payload: JSON.parse(document.getElementById("__DATA_ID__").textContent),
-    step: 0, hidden: [], question: "", feedback: "", limit: -1,
+    data: JSON.parse(document.getElementById("__DATA_ID__").textContent),
+    current: 0, hidden_nodes: [], question_line: "", feedback_line: "", last: -1,
   };
   const handlers = {};
   const model = {

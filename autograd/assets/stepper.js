@@ -1,7 +1,7 @@
 // The explorer's front end: shows a step-through computed in Python and navigates it.
 // Used as the anywidget module of autograd.explorer.Explorer and, with a small local model,
 // by the HTML player (autograd.player). Everything it shows (steps, numbers, text) comes in
-// the "payload"; this file only displays it and sends the user's input back.
+// the "data"; this file only displays it and sends the user's input back.
 
 const NS = "http://www.w3.org/2000/svg";
 
@@ -32,64 +32,71 @@ function render({ model, el }) {
   leaves.className = "cg-leaves";
   const quiz = document.createElement("div");
   quiz.className = "cg-quiz";
-  box.append(bar, view, panel, quiz, leaves);
+  box.append(bar, leaves, panel, quiz, view);
   el.appendChild(box);
 
   let payload = null;
   let shown = 0; // the step the picture shows
   let initial = new Map(); // grad text element -> [text, state] before the walk
   let timer = null;
-  let zoom = 1, panX = 0, panY = 0;
+  let zoom = 1;
 
   const find = (id) => stage.querySelector(`[id="${id}"]`);
   const total = () => (payload ? payload.steps.length : 0);
   const limit = () => {
-    const l = model.get("limit");
+    const l = model.get("last");
     return l === undefined || l === null || l < 0 ? total() : Math.min(l, total());
   };
   const go = (k) => {
     k = Math.max(0, Math.min(limit(), k));
-    if (k !== model.get("step")) {
-      model.set("step", k);
+    if (k !== model.get("current")) {
+      model.set("current", k);
       model.save_changes();
     }
   };
   const counter = document.createElement("span");
   counter.className = "cg-counter";
-  const play = button("▶▶", "play / pause (space)", () => toggle());
+  const play = button("play", "play / pause (space)", () => toggle());
   bar.append(
-    button("⏮", "first (Home)", () => go(0)),
-    button("◀", "previous step (←)", () => go(model.get("step") - 1)),
-    button("▶", "next step (→)", () => go(model.get("step") + 1)),
-    button("⏭", "last (End)", () => go(limit())),
+    button("|◀", "first (Home)", () => go(0)),
+    button("◀", "previous step (←)", () => go(model.get("current") - 1)),
+    button("▶", "next step (→)", () => go(model.get("current") + 1)),
+    button("▶|", "last (End)", () => go(limit())),
     play,
     counter,
     button("−", "zoom out", () => setZoom(zoom / 1.25)),
     button("+", "zoom in", () => setZoom(zoom * 1.25)),
-    button("fit", "fit the width", () => { zoom = 1; panX = 0; panY = 0; place(); }),
+    button("fit", "fit the width", () => setZoom(1)),
   );
 
   function toggle() {
     if (timer) { stop(); return; }
-    if (model.get("step") >= limit()) go(0);
-    play.textContent = "❚❚";
+    if (model.get("current") >= limit()) go(0);
+    play.textContent = "pause";
     timer = setInterval(() => {
-      if (model.get("step") >= limit()) stop();
-      else go(model.get("step") + 1);
+      if (model.get("current") >= limit()) stop();
+      else go(model.get("current") + 1);
     }, 700);
   }
   function stop() {
     clearInterval(timer);
     timer = null;
-    play.textContent = "▶▶";
+    play.textContent = "play";
   }
 
-  function place() {
-    stage.style.transform = `translate(${panX}px, ${panY}px) scale(${zoom})`;
-  }
   function setZoom(z) {
-    zoom = Math.max(0.2, Math.min(8, z));
-    place();
+    // zoom 1: the drawing's own width, shrunk to fit the view; otherwise that times zoom
+    zoom = Math.max(0.25, Math.min(8, z));
+    const svg = stage.querySelector("svg");
+    if (!svg) return;
+    const natural = svg.viewBox.baseVal.width;
+    if (zoom === 1) {
+      svg.style.width = "100%";
+      svg.style.maxWidth = `${natural}px`;
+      return;
+    }
+    svg.style.maxWidth = "none";
+    svg.style.width = `${Math.min(view.clientWidth, natural) * zoom}px`;
   }
   view.addEventListener("wheel", (e) => {
     if (!e.ctrlKey && !e.metaKey) return;
@@ -97,19 +104,28 @@ function render({ model, el }) {
     setZoom(zoom * (e.deltaY < 0 ? 1.1 : 1 / 1.1));
   }, { passive: false });
   let drag = null;
-  view.addEventListener("pointerdown", (e) => { drag = [e.clientX - panX, e.clientY - panY]; });
+  view.addEventListener("pointerdown", (e) => {
+    drag = [e.clientX, e.clientY, view.scrollLeft, view.scrollTop];
+  });
   window.addEventListener("pointerup", () => { drag = null; });
   view.addEventListener("pointermove", (e) => {
     if (!drag) return;
-    panX = e.clientX - drag[0];
-    panY = e.clientY - drag[1];
-    place();
+    view.scrollLeft = drag[2] - (e.clientX - drag[0]);
+    view.scrollTop = drag[3] - (e.clientY - drag[1]);
   });
+  function reveal(id) {
+    // scroll the view (not the page) so that the node being processed is in sight
+    const e = find(id);
+    if (!e) return;
+    const r = e.getBoundingClientRect(), v = view.getBoundingClientRect();
+    if (r.top < v.top || r.bottom > v.bottom) view.scrollTop += (r.top + r.bottom) / 2 - (v.top + v.bottom) / 2;
+    if (r.left < v.left || r.right > v.right) view.scrollLeft += (r.left + r.right) / 2 - (v.left + v.right) / 2;
+  }
 
   box.addEventListener("keydown", (e) => {
     if (e.target.tagName === "INPUT") return;
     const keys = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
-    if (e.key in keys) go(model.get("step") + keys[e.key]);
+    if (e.key in keys) go(model.get("current") + keys[e.key]);
     else if (e.key === "Home") go(0);
     else if (e.key === "End") go(limit());
     else if (e.key === " ") toggle();
@@ -129,7 +145,7 @@ function render({ model, el }) {
   function setGrad(j, text, state) {
     const e = find(`g${j}`);
     if (!e) return;
-    const hidden = (model.get("hidden") || []).includes(j) && state !== "unknown";
+    const hidden = (model.get("hidden_nodes") || []).includes(j) && state !== "unknown";
     e.textContent = hidden ? "? (your turn)" : text;
     e.setAttribute("data-state", hidden ? "unknown" : state);
   }
@@ -138,7 +154,7 @@ function render({ model, el }) {
     const s = payload.steps[k - 1];
     for (let n = 0; n < s.nparents; n++) {
       const l = find(`l${s.node}-${n}`);
-      if (l) l.setAttribute("visibility", forward ? "visible" : "hidden");
+      if (l) l.setAttribute("visibility", forward ? "visible" : "hidden_nodes");
     }
     const badge = find(`s${s.node}`);
     if (badge) badge.setAttribute("data-done", forward ? "1" : "0");
@@ -153,7 +169,10 @@ function render({ model, el }) {
     if (k < shown) for (let s = shown; s > k; s--) apply(s, false);
     else for (let s = shown + 1; s <= k; s++) apply(s, true);
     shown = k;
-    if (k > 0) mark({ step: k - 1 }, true);
+    if (k > 0) {
+      mark({ step: k - 1 }, true);
+      reveal(`v${payload.steps[k - 1].node}`);
+    }
     counter.textContent = ` step ${k} of ${total()} `;
     panel.textContent = k === 0 ? payload.intro : payload.steps[k - 1].text;
     box.setAttribute("data-step", String(k));
@@ -204,32 +223,33 @@ function render({ model, el }) {
   quiz.append(question, answer, check, feedback);
   function refreshQuiz() {
     quiz.style.display = payload && payload.predict ? "" : "none";
-    question.textContent = model.get("question") || "";
-    const open = Boolean(model.get("question"));
+    question.textContent = model.get("question_line") || "";
+    const open = Boolean(model.get("question_line"));
     answer.style.display = open ? "" : "none";
     check.style.display = open ? "" : "none";
-    feedback.textContent = model.get("feedback") || "";
+    feedback.textContent = model.get("feedback_line") || "";
   }
 
   function load() {
     stop();
-    payload = model.get("payload");
+    payload = model.get("data");
     stage.innerHTML = payload.svg;
+    setZoom(zoom);
     initial = new Map();
     for (const e of stage.querySelectorAll('text[id^="g"]')) {
       initial.set(e, [e.textContent, e.getAttribute("data-state")]);
     }
     shown = 0;
     buildLeaves();
-    show(Math.min(model.get("step"), total()));
+    show(Math.min(model.get("current"), total()));
   }
 
-  model.on("change:payload", load);
-  model.on("change:step", () => show(model.get("step")));
-  model.on("change:hidden", refreshHidden);
-  model.on("change:question", refreshQuiz);
-  model.on("change:feedback", refreshQuiz);
-  model.on("change:limit", refreshQuiz);
+  model.on("change:data", load);
+  model.on("change:current", () => show(model.get("current")));
+  model.on("change:hidden_nodes", refreshHidden);
+  model.on("change:question_line", refreshQuiz);
+  model.on("change:feedback_line", refreshQuiz);
+  model.on("change:last", refreshQuiz);
   load();
   return () => stop();
 }
