@@ -4,7 +4,9 @@ The order is found iteratively (an explicit stack, no recursion), so a chain of 
 nodes is no problem. ``backward`` and ``grad`` share the one walk, ``_walk``: it
 visits nodes in reverse topological order and hands each node's upstream gradient to the
 ``vjp`` rule of its primitive, summing what arrives at a node along several paths. The
-walk accumulates in ``.grad``; ``grad`` puts every ``.grad`` back as it found it.
+walk accumulates in ``.grad``; ``grad`` puts every ``.grad`` back as it found it, and
+``backward`` puts the leaves' back when the walk fails, so a leaf gets all of a pass's
+gradient or none of it.
 """
 
 from __future__ import annotations
@@ -25,7 +27,11 @@ def topological_order(roots: Value | Iterable[Value], leaves: bool = True) -> li
     With ``leaves=False`` only the nodes made by a primitive are listed (all the
     backward walk needs).
     """
-    roots = [roots] if isinstance(roots, Value) else list(roots)
+    return _sort([roots] if isinstance(roots, Value) else list(roots), leaves, [])
+
+
+def _sort(roots: list[Value], leaves: bool, found: list[Value]) -> list[Value]:
+    """``topological_order``; also appends every leaf met, once each, to ``found``."""
     order: list[Value] = []
     done: set[Value] = set()
     stack: list[Value | None] = roots[::-1]
@@ -47,6 +53,7 @@ def topological_order(roots: Value | Iterable[Value], leaves: bool = True) -> li
                 waiting.append(p)
             else:  # a leaf has no parents to wait for: place it at once
                 done.add(p)
+                found.append(p)
                 if leaves:
                     order.append(p)
         if waiting:  # come back to the node (under a marker) once its parents are placed
@@ -56,6 +63,8 @@ def topological_order(roots: Value | Iterable[Value], leaves: bool = True) -> li
             done.add(node)
             if leaves or node.parents:
                 order.append(node)
+            else:
+                found.append(node)  # a root that is a leaf
     return order
 
 
@@ -99,13 +108,22 @@ def backward(root: Value) -> None:
     """d(root)/d(node) into ``.grad`` of every node root depends on.
 
     Leaves accumulate (``+=``) across calls, so per-sample backward over a minibatch sums;
-    interior nodes hold this pass's gradient.
+    interior nodes hold this pass's gradient. All or nothing for the leaves: when the walk
+    raises partway (a derivative undefined at this point, an interrupt), every leaf's
+    ``.grad`` is put back as it was before the call, so no leaf keeps part of a gradient.
     """
-    order = topological_order(root, leaves=False)
+    leaves: list[Value] = []
+    order = _sort([root], False, leaves)
+    before = [leaf.grad for leaf in leaves]
     for node in order:
         node.grad = 0.0
-    root.grad += 1.0
-    _walk(order, create_graph=False)
+    try:
+        root.grad += 1.0
+        _walk(order, create_graph=False)
+    except BaseException:
+        for leaf, g in zip(leaves, before):
+            leaf.grad = g
+        raise
 
 
 def grad(

@@ -116,6 +116,29 @@ def test_per_sample_backward_sums_over_a_minibatch():
     assert dw == pytest.approx(sum(2 * (0.3 * x - 0.1 - y) * x for x, y in samples), rel=1e-14)
 
 
+def test_a_backward_that_fails_partway_adds_nothing_to_any_leaf():
+    # the walk reaches w (through w * 3) before x ** 0.5, whose slope at x = 0 is undefined
+    w, x, c = Value(2.0, "w"), Value(0.0, "x"), Value(3.0, "c")
+    L = x**0.5 + w * c
+    w.grad, x.grad, c.grad = 5.0, -1.0, 0.25
+    with pytest.raises(ValueError, match=r"0\.0 \*\* -0\.5 is undefined"):
+        L.backward()
+    assert (w.grad, x.grad, c.grad) == (5.0, -1.0, 0.25)
+    # the same leaves in a pass that succeeds still accumulate onto what they held
+    (w * c + x).backward()
+    assert (w.grad, x.grad, c.grad) == (5.0 + 3.0, -1.0 + 1.0, 0.25 + 2.0)
+
+
+def test_a_failed_backward_leaves_a_minibatch_sum_as_it_was():
+    w = Value(1.5, "w")
+    for a in (1.0, 2.0):  # two samples that succeed
+        (w * a).backward()
+    assert w.grad == 3.0
+    with pytest.raises(ValueError):
+        (Value(0.0) ** 0.5 + w * 4.0).backward()  # w is reached before the undefined slope
+    assert w.grad == 3.0
+
+
 def test_zero_grad_clears():
     w, b = Value(2.0), Value(1.0)
     (w * 3 + b).backward()
