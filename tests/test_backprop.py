@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, backward, grad, is_grad_enabled, no_grad, topological_order, zero_grad
+from autograd.primitives import DOT, FLOAT
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,6 +138,27 @@ def test_a_failed_backward_leaves_a_minibatch_sum_as_it_was():
     with pytest.raises(ValueError):
         (Value(0.0) ** 0.5 + w * 4.0).backward()  # w is reached before the undefined slope
     assert w.grad == 3.0
+
+
+def test_the_walk_applies_the_dot_row_of_the_table_bit_for_bit():
+    # the walk writes the dot's rule out in place; it must give exactly what the table's vjp gives,
+    # also when a Value is a weight and an input of the same node and with a bias
+    rng = np.random.default_rng(3)
+    for n in (1, 2, 5):
+        ws = [Value(float(v)) for v in rng.normal(size=n)]
+        xs = [Value(float(v)) for v in rng.normal(size=n)]
+        xs[0] = ws[-1]
+        b = Value(0.7)
+        for args in ((ws, xs), (ws, xs, b)):
+            out = Value.dot(*args)
+            g = float(rng.normal())
+            expected: dict[int, float] = {}
+            for p, d in zip(out.parents, DOT.vjp(FLOAT, g, out.data, *[p.data for p in out.parents])):
+                expected[id(p)] = expected.get(id(p), 0.0) + d
+            for p in out.parents:
+                p.grad = 0.0
+            (out * g).backward()
+            assert all(p.grad == expected[id(p)] for p in out.parents)
 
 
 def test_zero_grad_clears():
