@@ -8,17 +8,16 @@ one-hot data). Above that core: ``expr`` (the formula parser) and ``viz`` (drawi
 (PathLike, atomic writes) serves the drawings and ``nn``.
 """
 
-from .answer import check_answer
+from importlib import import_module
+from typing import Any
+
 from .backprop import backward, grad, topological_order, zero_grad
-from .check import check_primitive
-from .compile import CompiledGraph, TracingError, trace
-from .extend import PrimitiveError, primitive
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
 from .labels import one_hot, one_hot_array, pick
 from .mistakes import Report
 from .modes import enable_grad, is_grad_enabled, is_tracing, no_grad
 from .primitives import PRIMITIVES, Primitive
-from .value import Value
+from .value import TracingError, Value
 
 __all__ = [
     "Value",
@@ -47,3 +46,21 @@ __all__ = [
     "one_hot_array",
     "pick",
 ]
+
+
+# Loaded on first use, with numpy: ``import autograd`` itself needs neither.
+_NEEDS_NUMPY = {
+    "trace": "compile",
+    "CompiledGraph": "compile",
+    "primitive": "extend",
+    "PrimitiveError": "extend",
+    "check_primitive": "check",
+    "check_answer": "answer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The names of ``_NEEDS_NUMPY``, imported from their module when first read."""
+    if name in _NEEDS_NUMPY:
+        return getattr(import_module(f".{_NEEDS_NUMPY[name]}", __name__), name)
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")

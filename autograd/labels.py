@@ -8,12 +8,14 @@ as a dot with the one-hot.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
-from typing import Any
-
-import numpy as np
+from typing import TYPE_CHECKING, Any
 
 from .value import Value
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def one_hot(label: int, n_classes: int) -> list[Value]:
@@ -24,6 +26,8 @@ def one_hot(label: int, n_classes: int) -> list[Value]:
 
 def one_hot_array(labels: Any, n_classes: int) -> np.ndarray:
     """Class indices (batch,) as a float array (batch, n_classes) of one-hot rows."""
+    import numpy as np  # here, not at the top: the engine's core loads without numpy
+
     y = np.asarray(labels)
     out = np.zeros((y.shape[0] if y.ndim else 1, n_classes))
     fill_one_hot(out.T, y.reshape(-1), n_classes)
@@ -39,13 +43,15 @@ def pick(scores: Sequence[Value], onehot: Sequence[Any]) -> Value:
 
 def check_label(label: Any, n_classes: int) -> int:
     """``n_classes``, after checking that ``label`` is a class index below it."""
-    if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label < n_classes:
+    if isinstance(label, bool) or not isinstance(label, numbers.Integral) or not 0 <= label < n_classes:
         raise ValueError(f"one_hot needs a class index in 0..{n_classes - 1}, got {label!r}")
     return n_classes
 
 
 def fill_one_hot(rows: np.ndarray, y: np.ndarray, n_classes: int) -> None:
     """rows (n_classes, batch) := one-hot columns of the class indices y."""
+    import numpy as np
+
     if y.dtype.kind not in "iub":
         if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):
             bad = next(v for v in y.tolist() if not (np.isfinite(v) and v == round(v)))

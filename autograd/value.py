@@ -9,10 +9,9 @@ the cyclic garbage collector. What an operation *does* lives in the primitive ta
 from __future__ import annotations
 
 import numbers
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
-
-import numpy as np
 
 from .modes import GRAD_ENABLED, TRACING
 from .primitives import (
@@ -57,7 +56,7 @@ def _as_float(x: Any, where: str) -> float:
     """Convert a real number (int, float, bool, numpy scalar) to float; reject the rest."""
     if type(x) is float:  # not isinstance: numpy.float64 is a float subclass and must become a float
         f = x
-    elif isinstance(x, (int, numbers.Real, np.bool_)):
+    elif isinstance(x, (int, numbers.Real)) or _is_numpy_bool(x):
         try:
             f = float(x)
         except OverflowError:  # an int (or Fraction) beyond the float range; too long to print
@@ -69,6 +68,13 @@ def _as_float(x: Any, where: str) -> float:
     if f != f:
         raise ValueError(f"{where} got nan, which is not a number")
     return f
+
+
+def _is_numpy_bool(x: Any) -> bool:
+    """Whether x is a numpy bool (a real number that is not a ``numbers.Real``). Without
+    importing numpy: if nothing has imported it, x cannot be one of its scalars."""
+    np = sys.modules.get("numpy")
+    return np is not None and isinstance(x, np.bool_)
 
 
 class Value:

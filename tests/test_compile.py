@@ -5,6 +5,9 @@ batches of 1 and 1,000; the tracing rule's errors; and fit / evaluate / predict 
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -652,3 +655,13 @@ def test_fit_compiled_refuses_a_loss_that_indexes_by_the_label():
         fit(model, X, y, loss=lambda out, t: -out[t], epochs=1, progress=False, compiled=True)
     hist = fit(model, X, y, loss=lambda out, t: -out[t], epochs=1, progress=False)  # fine on the plain engine
     assert len(hist.loss) == 1
+
+
+def test_the_engine_loads_without_numpy_and_the_replay_loads_it_on_first_use():
+    code = (
+        "import sys, autograd; assert 'numpy' not in sys.modules, 'import autograd loaded numpy'; "
+        "x = autograd.Value(2.0); (x * x).backward(); assert x.grad == 4.0; "
+        "assert 'numpy' not in sys.modules, 'backward loaded numpy'; "
+        "autograd.trace; assert 'numpy' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
