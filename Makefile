@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/demo.py
 	$(BIN)/python bench/compiled.py
+	$(BIN)/python bench/startup.py
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
