@@ -3,8 +3,9 @@
 Read in this order: ``value`` (the node), ``primitives`` (the table of operations, forward
 and backward side by side), ``backprop`` (the walk), ``modes`` (recording on or off, per
 thread), then ``functional`` (jacobian, hessian), ``gradcheck`` and ``labels`` (labels as
-one-hot data). Above that core: ``expr`` (the formula parser) and ``viz`` (drawings), and
-``compile``, which records a graph once and replays it over a batch with numpy; ``files``
+one-hot data); ``checks`` holds the one rule for numeric arguments, which ``nn`` uses too.
+Above that core: ``expr`` (the formula parser), ``viz`` (drawings) and ``compile`` with
+its helpers (a graph recorded once and replayed over a batch with numpy); ``files``
 (PathLike, atomic writes) serves the drawings and ``nn``.
 """
 

@@ -7,10 +7,10 @@ analytic gradient) and raises ``GradcheckError`` with a table when they disagree
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Sequence
 
 from .backprop import backward, grad
+from .checks import is_count, real
 from .functional import hessian
 from .modes import enable_grad, no_grad
 from .value import Value
@@ -32,8 +32,7 @@ def _eval(f: Fn, xs: Sequence[float]) -> float:
 
 def numerical_grad(f: Fn, xs: Sequence[float], eps: float = 1e-6) -> list[float]:
     """(f(x + eps·eᵢ) − f(x − eps·eᵢ)) / 2eps for each i."""
-    if not (isinstance(eps, numbers.Real) and eps > 0.0):
-        raise ValueError(f"numerical_grad needs a step eps > 0, got eps={eps!r}")
+    eps = real(eps, "eps (the step)", "numerical_grad", above=0.0)
     out = []
     for i in range(len(xs)):
         up = list(xs)
@@ -74,8 +73,11 @@ def gradcheck(
     that calling it twice on the same graph doubles the leaves' gradients and nothing else.
     ``order=2`` checks the Hessian too.
     """
-    if order not in (1, 2):
+    if not is_count(order) or order not in (1, 2):
         raise ValueError(f"gradcheck checks order 1 or 2, got order={order!r}")
+    eps = real(eps, "eps (the step)", "gradcheck", above=0.0)
+    atol = real(atol, "atol", "gradcheck", at_least=0.0)
+    rtol = real(rtol, "rtol", "gradcheck", at_least=0.0)
     with enable_grad():  # derivatives are asked for: record the graphs even inside no_grad()
         return _gradcheck(f, xs, eps, atol, rtol, order)
 

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd.checks import count, real
+
 SeedLike = int | np.random.Generator | None
 
 
@@ -26,16 +28,6 @@ def _rng(seed: SeedLike) -> np.random.Generator:
     if isinstance(seed, np.random.Generator):
         return seed
     return np.random.default_rng(seed)
-
-
-def _check_count(n: int, at_least: int, where: str) -> None:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < at_least:
-        raise ValueError(f"{where} needs an integer number of samples n >= {at_least}, got {n!r}")
-
-
-def _check_noise(noise: float, where: str) -> None:
-    if not (isinstance(noise, (int, float)) and math.isfinite(noise) and noise >= 0.0):
-        raise ValueError(f"{where} needs a noise level >= 0, got {noise!r}")
 
 
 def _shuffled(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -60,8 +52,8 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: SeedLike = 0) -> tuple[np
     then get Gaussian noise of standard deviation ``noise``, and the samples are shuffled.
     Not linearly separable: the classic first problem for an MLP.
     """
-    _check_count(n, 2, "make_moons")
-    _check_noise(noise, "make_moons")
+    n = count(n, "n (number of samples)", "make_moons", at_least=2)
+    noise = real(noise, "noise", "make_moons", at_least=0.0)
     rng = _rng(seed)
     n_upper = n - n // 2
     n_lower = n // 2
@@ -82,12 +74,10 @@ def make_blobs(
     The ``centers`` cluster centres sit evenly on a circle of radius 3 in the first two
     coordinates (0 in the others), so the classes are separable for small ``std``.
     """
-    _check_count(n, 1, "make_blobs")
-    if isinstance(centers, bool) or not isinstance(centers, (int, np.integer)) or centers < 1:
-        raise ValueError(f"make_blobs needs an integer number of centers >= 1, got {centers!r}")
-    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)) or dim < 2:
-        raise ValueError(f"make_blobs needs dim >= 2, got {dim!r}")
-    _check_noise(std, "make_blobs")
+    n = count(n, "n (number of samples)", "make_blobs", at_least=1)
+    centers = count(centers, "centers", "make_blobs", at_least=1)
+    dim = count(dim, "dim", "make_blobs", at_least=2)
+    std = real(std, "std", "make_blobs", at_least=0.0)
     rng = _rng(seed)
     angles = 2.0 * math.pi * np.arange(centers) / centers
     middle = np.zeros((centers, dim))
@@ -107,12 +97,10 @@ def make_spirals(
     arm k starts at angle 2πk/classes. Gaussian noise (``noise``, in radians) jitters the
     angle. Hard for a linear model, fine for a small MLP.
     """
-    _check_count(n, 1, "make_spirals")
-    if isinstance(classes, bool) or not isinstance(classes, (int, np.integer)) or classes < 2:
-        raise ValueError(f"make_spirals needs an integer number of classes >= 2, got {classes!r}")
-    _check_noise(noise, "make_spirals")
-    if isinstance(turns, bool) or not (isinstance(turns, (int, float)) and math.isfinite(turns)):
-        raise ValueError(f"make_spirals needs a finite number of turns, got {turns!r}")
+    n = count(n, "n (number of samples)", "make_spirals", at_least=1)
+    classes = count(classes, "classes", "make_spirals", at_least=2)
+    noise = real(noise, "noise", "make_spirals", at_least=0.0)
+    turns = real(turns, "turns", "make_spirals")
     rng = _rng(seed)
     y = np.arange(n, dtype=np.int64) % classes
     counts = np.bincount(y, minlength=classes)
@@ -127,8 +115,8 @@ def make_xor(n: int = 100, noise: float = 0.0, seed: SeedLike = 0) -> tuple[np.n
     """Points drawn uniformly in the four quadrants of [-1, 1]² (shared out evenly); the
     class is 1 where the two coordinates have different signs (x₁ > 0 XOR x₂ > 0), else 0.
     ``noise`` adds Gaussian jitter to the points after labelling, blurring the axes."""
-    _check_count(n, 1, "make_xor")
-    _check_noise(noise, "make_xor")
+    n = count(n, "n (number of samples)", "make_xor", at_least=1)
+    noise = real(noise, "noise", "make_xor", at_least=0.0)
     rng = _rng(seed)
     quadrant = np.arange(n) % 4
     signs = np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, -1.0], [-1.0, 1.0]])[quadrant]
@@ -146,10 +134,9 @@ def make_circles(
     (radius ``factor``), points spread evenly around each (the outer circle gets the extra
     point when n is odd), then Gaussian noise of standard deviation ``noise``, shuffled.
     Separable by a closed curve only: no line will do, two hidden tanh units nearly will."""
-    _check_count(n, 2, "make_circles")
-    _check_noise(noise, "make_circles")
-    if isinstance(factor, bool) or not (isinstance(factor, (int, float)) and 0.0 < factor < 1.0):
-        raise ValueError(f"make_circles needs 0 < factor < 1 (inner radius over outer), got {factor!r}")
+    n = count(n, "n (number of samples)", "make_circles", at_least=2)
+    noise = real(noise, "noise", "make_circles", at_least=0.0)
+    factor = real(factor, "factor (inner radius over outer)", "make_circles", above=0.0, below=1.0)
     rng = _rng(seed)
     n_outer = n - n // 2
     n_inner = n // 2
@@ -183,7 +170,7 @@ def load_digits(n: int | None = None, seed: SeedLike = 0) -> tuple[np.ndarray, n
     X = np.asarray(bunch.data, dtype=np.float64) / 16.0
     y = np.asarray(bunch.target, dtype=np.int64)
     if n is not None:
-        _check_count(n, 1, "load_digits")
+        n = count(n, "n (number of samples)", "load_digits", at_least=1)
         if n > len(y):
             raise ValueError(f"load_digits has {len(y)} samples, asked for n={n}")
         take = _rng(seed).permutation(len(y))[:n]
@@ -329,8 +316,7 @@ def minibatches(
     n = len(y)
     if batch_size is None:
         batch_size = max(n, 1)
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"minibatches needs a batch size >= 1, got {batch_size!r}")
+    batch_size = count(batch_size, "batch_size", "minibatches", at_least=1)
     order = _rng(seed).permutation(n) if shuffle else np.arange(n)
     for start in range(0, n, batch_size):
         take = order[start : start + batch_size]
@@ -343,8 +329,7 @@ def train_test_split(
     """Shuffle and split into ``X_train, X_test, y_train, y_test``; the test part holds
     round(test_fraction · n) samples and neither part may be empty."""
     X, y = check_xy(X, y, "train_test_split")
-    if not (isinstance(test_fraction, (int, float)) and 0.0 < test_fraction < 1.0):
-        raise ValueError(f"train_test_split needs 0 < test_fraction < 1, got {test_fraction!r}")
+    test_fraction = real(test_fraction, "test_fraction", "train_test_split", above=0.0, below=1.0)
     n = len(y)
     n_test = int(round(test_fraction * n))
     if n_test < 1 or n_test > n - 1:

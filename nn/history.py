@@ -15,10 +15,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from autograd.checks import count, real
 from autograd.files import PathLike, write_atomic
 
 
@@ -103,14 +103,13 @@ class Convergence:
     patience: int = 1
 
     def __post_init__(self) -> None:
-        for name in ("grad_tol", "loss_rtol"):
-            v = getattr(self, name)
-            if v is not None and not (isinstance(v, (int, float)) and v >= 0 and math.isfinite(v)):
-                raise ValueError(f"Convergence: {name} must be a number >= 0 or None, got {v!r}")
+        if self.grad_tol is not None:
+            self.grad_tol = real(self.grad_tol, "grad_tol", "Convergence", at_least=0.0)
+        if self.loss_rtol is not None:
+            self.loss_rtol = real(self.loss_rtol, "loss_rtol", "Convergence", at_least=0.0)
         if self.grad_tol is None and self.loss_rtol is None:
             raise ValueError("Convergence needs grad_tol or loss_rtol (or both)")
-        if isinstance(self.patience, bool) or not isinstance(self.patience, int) or self.patience < 1:
-            raise ValueError(f"Convergence: patience must be an integer >= 1, got {self.patience!r}")
+        self.patience = count(self.patience, "patience", "Convergence", at_least=1)
 
     def check(self, history: History) -> str | None:
         """Why the run has converged (a sentence for ``History.stop_reason``), or None."""

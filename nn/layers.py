@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
+from autograd.checks import count
 from autograd.files import PathLike
 from autograd.primitives import DOT, FLOAT
 from autograd.value import _node
@@ -41,20 +42,12 @@ def _check_activation(activation: Any, where: str) -> str:
     return activation
 
 
-def _check_size(n: Any, what: str, where: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"{where}: {what} must be a positive integer, got {n!r}")
-    return int(n)
-
-
 def _as_rng(rng: Any) -> np.random.Generator:
     if rng is None:
         return np.random.default_rng(0)
     if isinstance(rng, np.random.Generator):
         return rng
-    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    raise TypeError(f"rng must be a numpy Generator, an integer seed or None, got {rng!r}")
+    return np.random.default_rng(count(rng, "rng (a numpy Generator, None or a seed)", "Neuron/Layer"))
 
 
 def init_bound(nin: int, activation: str) -> float:
@@ -87,7 +80,7 @@ class Neuron(Module):
     """The perceptron: act(w·x + b) with weights ``w`` (list of Values) and bias ``b``."""
 
     def __init__(self, nin: int, activation: str = "linear", rng: Any = None, binary: bool = False) -> None:
-        self.nin = _check_size(nin, "nin (number of inputs)", "Neuron")
+        self.nin = count(nin, "nin (number of inputs)", "Neuron", at_least=1)
         self.activation = _check_activation(activation, "Neuron")
         self.binary = bool(binary)
         a = init_bound(self.nin, self.activation)
@@ -128,8 +121,8 @@ class Layer(Module):
     """``nout`` neurons that all read the same inputs; calling it returns a list of Values."""
 
     def __init__(self, nin: int, nout: int, activation: str = "linear", rng: Any = None, binary: bool = False) -> None:
-        self.nin = _check_size(nin, "nin (number of inputs)", "Layer")
-        self.nout = _check_size(nout, "nout (number of neurons)", "Layer")
+        self.nin = count(nin, "nin (number of inputs)", "Layer", at_least=1)
+        self.nout = count(nout, "nout (number of neurons)", "Layer", at_least=1)
         self.activation = _check_activation(activation, "Layer")
         self.binary = bool(binary)
         gen = _as_rng(rng)
@@ -176,15 +169,13 @@ class MLP(Module):
         seed: int = 0,
         binary: bool = False,
     ) -> None:
-        self.nin = _check_size(nin, "nin (number of inputs)", "MLP")
+        self.nin = count(nin, "nin (number of inputs)", "MLP", at_least=1)
         if isinstance(nouts, (int, np.integer)) or not isinstance(nouts, Sequence) or len(nouts) == 0:
             raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes such as [16, 16, 1], got {nouts!r}")
-        self.nouts = [_check_size(n, "every layer size in nouts", "MLP") for n in nouts]
+        self.nouts = [count(n, "every layer size in nouts", "MLP", at_least=1) for n in nouts]
         self.activation = _check_activation(activation, "MLP")
         self.output_activation = _check_activation(output_activation, "MLP (output_activation)")
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-            raise TypeError(f"MLP: seed must be an integer, got {seed!r}")
-        self.seed = int(seed)
+        self.seed = count(seed, "seed", "MLP")
         self.binary = bool(binary)
         gen = np.random.default_rng(self.seed)
         sizes = [self.nin, *self.nouts]

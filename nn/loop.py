@@ -19,6 +19,7 @@ import numpy as np
 from tqdm import tqdm as text_tqdm
 
 from autograd import Value
+from autograd.checks import count, real
 
 from . import losses as L
 from .data import check_xy, minibatches
@@ -74,8 +75,9 @@ class Training:
                 f"fit: optimizer must be an optimizer object such as nn.SGD(model.parameters(), lr=0.1) or "
                 f"nn.Adam(model.parameters()), got {optimizer!r}"
             )
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValueError(f"fit needs an integer seed >= 0 (it shuffles the minibatches), got {seed!r}")
+        seed = count(seed, "seed (it shuffles the minibatches)", "fit")
+        if batch_size is not None:
+            batch_size = count(batch_size, "batch_size", "fit", at_least=1)
         self.optimizer, self.convergence = optimizer, convergence
         self.obj = objective(loss, count_outputs(model, X), y)
         self.runner = LossReplay(model, self.obj, X.shape[1]) if compiled else None
@@ -98,8 +100,7 @@ class Training:
 
     @reg.setter
     def reg(self, reg: float) -> None:
-        if not (isinstance(reg, (int, float)) and reg >= 0 and math.isfinite(reg)):
-            raise ValueError(f"fit needs reg (the penalty strength λ) >= 0, got {reg!r}")
+        reg = real(reg, "reg (the penalty strength λ)", "fit", at_least=0.0)
         self._reg = reg
         self._penalty = None
         if self.compiled and reg and self.weights:
@@ -225,8 +226,7 @@ def fit(
     would only spend time scanning live graphs (about a tenth of a step on the moons
     demo). Cycles made by your own loss or callback are collected after fit returns.
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
-        raise ValueError(f"fit needs epochs >= 1, got {epochs!r}")
+    epochs = count(epochs, "epochs", "fit", at_least=1)
     run = Training(model, X, y, loss, optimizer, batch_size, reg, seed, convergence, compiled, penalty)
     history = run.history
     if progress is None:

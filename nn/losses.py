@@ -17,13 +17,13 @@ target that is not ±1) raise ValueError with the numbers.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
 from autograd import Value
+from autograd.checks import real
 from autograd.labels import pick
 from autograd.modes import is_tracing
 
@@ -98,16 +98,6 @@ def _class_label(label: Any, n: int, where: str) -> int | list[Any]:
     if any(isinstance(t, Value) for t in onehot):
         return onehot
     return [_data(t) for t in onehot].index(1.0)
-
-
-def _non_negative(x: Any, name: str, where: str) -> float:
-    if (
-        isinstance(x, bool)
-        or not isinstance(x, (int, float, np.integer, np.floating))
-        or not (math.isfinite(x) and x >= 0.0)
-    ):
-        raise ValueError(f"{where}: {name} must be a finite number >= 0, got {x!r}")
-    return float(x)
 
 
 def _data(v: Any) -> float:
@@ -190,7 +180,7 @@ def multiclass_hinge(scores: Scores, label: Any, margin: float = 1.0) -> Value:
     """
     s = _seq(scores, "scores", "multiclass_hinge")
     y = _class_label(label, len(s), "multiclass_hinge")
-    margin = _non_negative(margin, "margin", "multiclass_hinge")
+    margin = real(margin, "margin", "multiclass_hinge", at_least=0.0)
     if isinstance(y, list):
         threshold = pick(s, y) - margin
         return Value.sum([(1.0 - t) * (_value(sj) - threshold).relu() for sj, t in zip(s, y)])
@@ -279,6 +269,7 @@ def binary_cross_entropy(prob: Any, y: Any, eps: float = 1e-12) -> Value:
     Value y (a label that is data), or while tracing, q = (1 − y) + (2y − 1)·p and the clamp
     is max(q, eps) = q + relu(eps − q), with no branch: below eps the loss is flat there.
     """
+    eps = real(eps, "eps", "binary_cross_entropy", above=0.0, below=1.0)
     t = _target(y, (0.0, 1.0), "binary_cross_entropy")
     p = _value(prob)
     if not 0.0 <= p.data <= 1.0:
@@ -367,7 +358,7 @@ def l2_penalty(params: Sequence[Value]) -> Value:
 
 def elastic_net(params: Sequence[Value], beta: float) -> Value:
     """Σ (β w² + |w|), the lecture's elastic net."""
-    beta = _non_negative(beta, "beta", "elastic_net")
+    beta = real(beta, "beta", "elastic_net", at_least=0.0)
     ps = [_value(p) for p in params]
     return Value.sum([p * p * beta + p.abs() for p in ps]) if ps else Value(0.0)
 
@@ -381,8 +372,7 @@ def regularized_loss(
     """The full loss L = (1/N) Σᵢ Lᵢ + λ·R(W): data loss averaged over the examples plus
     the penalty. With λ = 0 no penalty nodes are built."""
     ls = _seq(losses, "losses", "regularized_loss")
-    if not (isinstance(lam, (int, float)) and math.isfinite(lam) and lam >= 0.0):
-        raise ValueError(f"regularized_loss: lam (λ) must be a finite number >= 0, got {lam!r}")
+    lam = real(lam, "lam (λ)", "regularized_loss", at_least=0.0)
     data_loss = _reduce([_value(v) for v in ls], "mean", "regularized_loss")
     if lam == 0.0:
         return data_loss

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from autograd import Value
+from autograd.checks import count, is_real, real
 
 Schedule = Callable[[int], float]
 
@@ -23,23 +24,15 @@ Schedule = Callable[[int], float]
 # ---------------------------------------------------------------------------------------
 
 
-def _positive(x: Any, name: str, where: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not (math.isfinite(x) and x > 0.0):
-        raise ValueError(f"{where}: {name} must be a finite number > 0, got {x!r}")
-    return float(x)
-
-
 def _step_index(t: Any, where: str) -> int:
-    if isinstance(t, bool) or not isinstance(t, int) or t < 1:
-        raise ValueError(f"{where}: the step t counts from 1, got {t!r}")
-    return t
+    return count(t, "the step t (it counts from 1)", where, at_least=1)
 
 
 class constant:  # noqa: N801 - a schedule reads like a function: constant(0.1)
     """η_t = η₀ for every step."""
 
     def __init__(self, lr0: float) -> None:
-        self.lr0 = _positive(lr0, "lr0", "constant")
+        self.lr0 = real(lr0, "lr0", "constant", above=0.0)
 
     def __call__(self, t: int) -> float:
         _step_index(t, "constant")
@@ -53,7 +46,7 @@ class inverse_sqrt:  # noqa: N801
     """η_t = η₀ / √t (the lecture's most common schedule)."""
 
     def __init__(self, lr0: float) -> None:
-        self.lr0 = _positive(lr0, "lr0", "inverse_sqrt")
+        self.lr0 = real(lr0, "lr0", "inverse_sqrt", above=0.0)
 
     def __call__(self, t: int) -> float:
         return self.lr0 / math.sqrt(_step_index(t, "inverse_sqrt"))
@@ -70,17 +63,9 @@ class linear_decay:  # noqa: N801
     """
 
     def __init__(self, lr0: float, lr_end: float, steps: int) -> None:
-        self.lr0 = _positive(lr0, "lr0", "linear_decay")
-        if (
-            isinstance(lr_end, bool)
-            or not isinstance(lr_end, (int, float))
-            or not (math.isfinite(lr_end) and lr_end >= 0.0)
-        ):
-            raise ValueError(f"linear_decay: lr_end must be a finite number >= 0, got {lr_end!r}")
-        self.lr_end = float(lr_end)
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-            raise ValueError(f"linear_decay: steps must be a positive integer, got {steps!r}")
-        self.steps = steps
+        self.lr0 = real(lr0, "lr0", "linear_decay", above=0.0)
+        self.lr_end = real(lr_end, "lr_end", "linear_decay", at_least=0.0)
+        self.steps = count(steps, "steps", "linear_decay", at_least=1)
 
     def __call__(self, t: int) -> float:
         k = min(_step_index(t, "linear_decay") - 1, self.steps)
@@ -110,18 +95,12 @@ class Optimizer:
             self.schedule: Schedule = lr
             self._check_rate(lr(1), 1)
         else:
-            self.schedule = constant(_positive(lr, "lr (learning rate)", name))
-        if (
-            isinstance(weight_decay, bool)
-            or not isinstance(weight_decay, (int, float))
-            or not (math.isfinite(weight_decay) and weight_decay >= 0.0)
-        ):
-            raise ValueError(f"{name}: weight_decay must be a finite number >= 0, got {weight_decay!r}")
-        self.weight_decay = float(weight_decay)
+            self.schedule = constant(real(lr, "lr (learning rate)", name, above=0.0))
+        self.weight_decay = real(weight_decay, "weight_decay", name, at_least=0.0)
         self.t = 0
 
     def _check_rate(self, lr: Any, t: int) -> float:
-        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not (math.isfinite(lr) and lr >= 0.0):
+        if not is_real(lr) or not (math.isfinite(lr) and lr >= 0.0):
             raise ValueError(f"{type(self).__name__}: the schedule gave lr={lr!r} at step {t}; need a number >= 0")
         return float(lr)
 
@@ -175,9 +154,7 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr, weight_decay)
-        if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or not 0.0 <= momentum < 1.0:
-            raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum!r}")
-        self.momentum = float(momentum)
+        self.momentum = real(momentum, "momentum", "SGD", at_least=0.0, below=1.0)
         self.velocity = [0.0] * len(self.params)
 
     def step(self) -> None:
@@ -220,11 +197,11 @@ class Adam(Optimizer):
             b1, b2 = betas
         except (TypeError, ValueError):
             raise ValueError(f"Adam: betas must be a pair (beta1, beta2), got {betas!r}") from None
-        for name, b in (("beta1", b1), ("beta2", b2)):
-            if isinstance(b, bool) or not isinstance(b, (int, float)) or not 0.0 <= b < 1.0:
-                raise ValueError(f"Adam: {name} must be in [0, 1), got {b!r}")
-        self.betas = (float(b1), float(b2))
-        self.eps = _positive(eps, "eps", "Adam")
+        self.betas = (
+            real(b1, "beta1", "Adam", at_least=0.0, below=1.0),
+            real(b2, "beta2", "Adam", at_least=0.0, below=1.0),
+        )
+        self.eps = real(eps, "eps", "Adam", above=0.0)
         self.m = [0.0] * len(self.params)
         self.v = [0.0] * len(self.params)
 

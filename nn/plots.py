@@ -19,6 +19,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 from autograd import no_grad
+from autograd.checks import count, real
 from autograd.files import PathLike, write_atomic
 
 from .metrics import class_margins, predicted_classes, threshold_of
@@ -84,8 +85,8 @@ def plane_grid(X: np.ndarray, resolution: int = 60, margin: float = 0.5) -> tupl
     X = np.asarray(X, dtype=np.float64)
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"a decision boundary needs 2-D inputs, got data of shape {X.shape}")
-    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
-        raise ValueError(f"grid resolution must be an integer >= 2, got {resolution!r}")
+    resolution = count(resolution, "resolution", "grid_scores", at_least=2)
+    margin = real(margin, "margin", "grid_scores", at_least=0.0)
     lo = X.min(axis=0) - margin
     hi = X.max(axis=0) + margin
     xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))

@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd.checks import count, real
+
 from .data import check_xy
 from .evaluation import evaluate
 from .objectives import LossFn
@@ -46,10 +48,9 @@ def random_search(
     "in attempt i the loss was L, best B" for every try. A first very bad idea — compare
     it with ``fit`` to see why gradients win."""
     X, y = check_xy(X, y, "random_search")
-    if isinstance(tries, bool) or not isinstance(tries, (int, np.integer)) or tries < 1:
-        raise ValueError(f"random_search needs tries >= 1, got {tries!r}")
-    if not (isinstance(scale, (int, float)) and scale > 0 and math.isfinite(scale)):
-        raise ValueError(f"random_search needs a scale > 0, got {scale!r}")
+    tries = count(tries, "tries", "random_search", at_least=1)
+    scale = real(scale, "scale", "random_search", above=0.0)
+    seed = count(seed, "seed", "random_search")
     rng = np.random.default_rng(seed)
     params = list(model.parameters())
     losses: list[float] = []

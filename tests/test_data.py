@@ -185,7 +185,7 @@ def test_minibatches_seeded_and_new_order_per_epoch_with_a_generator():
 def test_minibatches_full_batch_and_bad_size():
     X, y = np.zeros((7, 2)), np.arange(7)
     assert [len(b) for _, b in minibatches(X, y, None)] == [7]
-    with pytest.raises(ValueError, match="batch size"):
+    with pytest.raises(ValueError, match="batch_size must be an integer >= 1, got 0"):
         list(minibatches(X, y, 0))
     with pytest.raises(ValueError, match="7 samples and 6 labels"):
         list(minibatches(X, y[:6], 2))

@@ -217,7 +217,7 @@ def test_predict_shapes():
 def test_fit_rejects_bad_arguments():
     X, y = make_moons(10, seed=0)
     model = MLP(2, [1], seed=0)
-    with pytest.raises(ValueError, match="epochs >= 1, got 0"):
+    with pytest.raises(ValueError, match="epochs must be an integer >= 1, got 0"):
         fit(model, X, y, "svm", epochs=0, progress=False)
     with pytest.raises(ValueError, match="reg"):
         fit(model, X, y, "svm", reg=-1.0, progress=False)
@@ -225,7 +225,7 @@ def test_fit_rejects_bad_arguments():
         fit(model, X, y[:9], "svm", progress=False)
     with pytest.raises(TypeError, match="optimizer must be an optimizer object .* got 'adam'"):
         fit(model, X, y, "svm", optimizer="adam", progress=False)
-    with pytest.raises(ValueError, match="seed >= 0 .* got -1"):
+    with pytest.raises(ValueError, match="seed .* must be an integer >= 0, got -1"):
         fit(model, X, y, "svm", batch_size=5, seed=-1, progress=False)
 
 

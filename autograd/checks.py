@@ -1,0 +1,80 @@
+"""Checks of numeric arguments, the one rule every public entry point of ``autograd`` and
+``nn`` applies to the numbers it is given.
+
+* ``count``: a whole number — a Python ``int`` or a numpy integer (any ``numbers.Integral``),
+  never a ``bool`` (``True`` is not a size) and never a float, even ``3.0``.
+* ``real``: a real number — ``int``, ``float``, numpy integers and floats (any
+  ``numbers.Real``), never a ``bool``; finite unless asked otherwise, within the bounds given.
+
+Both return the plain Python number (``int``/``float``), so numpy scalars never travel
+further into the engine, and raise a ``ValueError`` naming the function, the argument, the
+rule and the value: ``SGD: lr must be a finite number > 0, got nan``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+
+
+def is_count(value: Any) -> bool:
+    """Whether ``value`` is a whole number that is not a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def is_real(value: Any) -> bool:
+    """Whether ``value`` is a real number that is not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+def count(value: Any, name: str, where: str, at_least: int = 0) -> int:
+    """``value`` as an int, checked to be a whole number >= ``at_least``."""
+    if not is_count(value) or value < at_least:
+        raise ValueError(f"{where}: {name} must be an integer >= {at_least}, got {value!r}")
+    return int(value)
+
+
+def real(
+    value: Any,
+    name: str,
+    where: str,
+    *,
+    above: float | None = None,
+    at_least: float | None = None,
+    below: float | None = None,
+    at_most: float | None = None,
+    finite: bool = True,
+) -> float:
+    """``value`` as a float, checked to be a real number (finite unless ``finite=False``),
+    ``> above``, ``>= at_least``, ``< below`` and ``<= at_most`` for the bounds given."""
+    ok = is_real(value) and not math.isnan(value)
+    if ok:
+        x = float(value)
+        ok = (
+            (not finite or math.isfinite(x))
+            and (above is None or x > above)
+            and (at_least is None or x >= at_least)
+            and (below is None or x < below)
+            and (at_most is None or x <= at_most)
+        )
+    if not ok:
+        raise ValueError(f"{where}: {name} must be {_describe(above, at_least, below, at_most, finite)}, got {value!r}")
+    return float(value)
+
+
+def _describe(
+    above: float | None, at_least: float | None, below: float | None, at_most: float | None, finite: bool
+) -> str:
+    low = (f"({above:g}" if above is not None else f"[{at_least:g}") if (above, at_least) != (None, None) else None
+    high = (f"{below:g})" if below is not None else f"{at_most:g}]") if (below, at_most) != (None, None) else None
+    if low and high:
+        return f"a number in {low}, {high}"
+    kind = "a finite number" if finite else "a number"
+    if low:
+        return f"{kind} {'>' if above is not None else '>='} {low[1:]}"
+    if high:
+        return f"{kind} {'<' if below is not None else '<='} {high[:-1]}"
+    return kind
