@@ -11,7 +11,7 @@ from autograd import Value, gradcheck, numerical_grad
 from autograd.checks import count, real
 from nn import MLP, SGD, Adam, Layer, Neuron, constant, inverse_sqrt, linear_decay
 from nn import losses as L
-from nn.data import make_blobs, make_moons, make_spirals, make_xor, minibatches, train_test_split
+from nn.data import make_blobs, make_circles, make_moons, make_spirals, make_xor, minibatches, train_test_split
 from nn.plots import grid_scores
 from nn.train import Convergence, fit, random_search
 
@@ -51,6 +51,7 @@ COUNTS = {
     "make_spirals n": (lambda v: make_spirals(v), 3),
     "make_spirals classes": (lambda v: make_spirals(9, classes=v), 3),
     "make_xor n": (lambda v: make_xor(v), 3),
+    "make_circles n": (lambda v: make_circles(v), 3),
     "minibatches batch_size": (lambda v: list(minibatches(X, Y, v)), 3),
     "grid_scores resolution": (lambda v: grid_scores(lambda p: [p[0]], X, resolution=v), 3),
     "gradcheck order": (lambda v: gradcheck(lambda x: x[0] * x[0], [1.0], order=v), 1),
@@ -77,6 +78,8 @@ REALS = {
     "make_spirals noise": (lambda v: make_spirals(9, noise=v), 0, 0.5),
     "make_spirals turns": (lambda v: make_spirals(9, turns=v), 1, 0.5),
     "make_xor noise": (lambda v: make_xor(9, noise=v), 0, 0.5),
+    "make_circles noise": (lambda v: make_circles(9, noise=v), 0, 0.5),
+    "make_circles factor": (lambda v: make_circles(9, factor=v), None, 0.5),
     "train_test_split test_fraction": (lambda v: train_test_split(X, Y, v), None, 0.5),
     "numerical_grad eps": (lambda v: numerical_grad(lambda x: x[0] * 3.0, [1.0], eps=v), 1, 0.5),
     "gradcheck eps": (lambda v: gradcheck(lambda x: x[0] * 3.0, [1.0], eps=v), 1, 0.5),
