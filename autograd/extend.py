@@ -21,6 +21,8 @@ Errors name the primitive and the rule: a name that is a built-in row, rules who
 of arguments disagree, a rule returning the wrong number of gradients or something that is
 not a number. The definition probes the rules at a few points to report these at once;
 what a probe cannot reach (a rule that fails at every probe point) is reported at first use.
+A rule that returns ``...`` (an exercise's placeholder) defines an unfinished row: using it
+raises ``NotWritten``, and ``check_primitive`` reports it as not solved yet.
 """
 
 from __future__ import annotations

@@ -25,6 +25,7 @@ EXPECTED = [
     "04_optimization.ipynb",
     "05_backprop_through_an_mlp.ipynb",
     "06_training_an_mlp_on_moons.ipynb",
+    "07_write_your_own_primitive.ipynb",
 ]
 ALLOWED_NOTEBOOK_METADATA = {"kernelspec", "language_info"}
 ALLOWED_CELL_METADATA = {"tags"}
@@ -36,7 +37,7 @@ def _read(path: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def test_the_six_walkthroughs_are_there() -> None:
+def test_the_walkthroughs_are_there() -> None:
     assert [p.name for p in NOTEBOOKS] == EXPECTED
 
 
@@ -80,3 +81,54 @@ def test_notebook_runs_top_to_bottom(path: Path, tmp_path: Path) -> None:
     errors = [o for c in code_cells for o in c.outputs if o.output_type == "error"]
     assert errors == []
     assert list(tmp_path.iterdir()) == [], "a notebook left files in its working folder"
+
+
+# ---------------------------------------------------------------------------------------
+# Walkthrough 7's exercises: as shipped every check says "not solved yet"; with the
+# solutions (notebooks/solutions/07_solutions.py) in place of the exercises, every check passes
+# ---------------------------------------------------------------------------------------
+
+EXERCISES = NOTEBOOKS_DIR / "07_write_your_own_primitive.ipynb"
+SOLUTIONS = NOTEBOOKS_DIR / "solutions" / "07_solutions.py"
+
+
+def _solutions() -> dict[str, str]:
+    """The solution blocks by title: "# %% Exercise 1: softplus" answers the cell that starts
+    "# Exercise 1: softplus"."""
+    blocks: dict[str, str] = {}
+    for part in SOLUTIONS.read_text(encoding="utf-8").split("\n# %% ")[1:]:
+        title, _, body = part.partition("\n")
+        blocks[title.strip()] = body.strip() + "\n"
+    return blocks
+
+
+def _tagged(nb: nbformat.NotebookNode, tag: str) -> list[nbformat.NotebookNode]:
+    return [c for c in nb.cells if tag in c.metadata.get("tags", [])]
+
+
+def _title(cell: nbformat.NotebookNode) -> str:
+    return cell.source.splitlines()[0].removeprefix("# ").strip()
+
+
+def test_every_exercise_has_a_check_and_a_solution() -> None:
+    nb = _read(EXERCISES)
+    exercises = _tagged(nb, "exercise")
+    assert len(exercises) == len(_tagged(nb, "check")) == 9
+    assert all("..." in c.source for c in exercises)
+    assert [_title(c) for c in exercises] == list(_solutions())
+
+
+@pytest.mark.parametrize("solved", [False, True], ids=["as-shipped", "solved"])
+def test_walkthrough_7_checks(solved: bool, tmp_path: Path) -> None:
+    nb = _read(EXERCISES)
+    if solved:
+        solutions = _solutions()
+        for cell in _tagged(nb, "exercise"):
+            cell.source = f"# {_title(cell)}\n" + solutions[_title(cell)]
+    NotebookClient(nb, timeout=None, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    for cell in _tagged(nb, "check"):
+        text = "".join(o.get("data", {}).get("text/plain", "") for o in cell.outputs)
+        if solved:
+            assert text.startswith("✓"), text
+        else:
+            assert "not solved yet" in text, text
