@@ -17,17 +17,18 @@ import math
 import numbers
 from typing import Any
 
-import numpy as np
+# numpy registers its integer and float scalars with ``numbers`` (not its bool), so these
+# accept them without importing numpy, which ``import autograd`` does not load.
 
 
 def is_count(value: Any) -> bool:
     """Whether ``value`` is a whole number that is not a bool."""
-    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def is_real(value: Any) -> bool:
     """Whether ``value`` is a real number that is not a bool."""
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
 def count(value: Any, name: str, where: str, at_least: int = 0) -> int:

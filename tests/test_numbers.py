@@ -102,7 +102,7 @@ def test_a_count_is_any_integer_but_not_a_bool_or_a_float(name):
     call, good = COUNTS[name]
     for kind in INTEGER_TYPES:
         call(kind(good))  # accepted
-    for bad in (*(kind(good) for kind in FLOAT_TYPES), True, False, *NOT_FINITE):
+    for bad in (*(kind(good) for kind in FLOAT_TYPES), True, False, np.True_, *NOT_FINITE):
         with pytest.raises(ValueError, match="must be an integer|order 1 or 2"):
             call(bad)
 
@@ -115,7 +115,7 @@ def test_a_real_is_any_real_number_but_not_a_bool_nan_or_inf(name):
     if good_int is not None:
         for kind in INTEGER_TYPES:
             call(kind(good_int))
-    for bad in (True, False, *NOT_FINITE, "0.5"):
+    for bad in (True, False, np.True_, np.False_, *NOT_FINITE, "0.5"):
         with pytest.raises(ValueError, match="must be a"):
             call(bad)
 
