@@ -12,6 +12,7 @@ its helpers (a graph recorded once and replayed over a batch with numpy); ``file
 from importlib import import_module
 from typing import Any
 
+from . import display
 from .backprop import backward, grad, topological_order, zero_grad
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
 from .labels import one_hot, one_hot_array, pick
@@ -58,6 +59,9 @@ _NEEDS_NUMPY = {
     "check_primitive": "check",
     "check_answer": "answer",
 }
+
+
+display.register()  # in Jupyter, a Value shows the drawing of its graph
 
 
 def __getattr__(name: str) -> Any:

@@ -108,6 +108,11 @@ class Value:
     # -- bookkeeping -------------------------------------------------------------------
 
     @property
+    def prim(self) -> Primitive | None:
+        """The row of the primitive table that made this Value (None for a leaf)."""
+        return self._prim
+
+    @property
     def op(self) -> str:
         """Name of the primitive that made this Value ('' for a leaf)."""
         prim = self._prim
@@ -129,12 +134,6 @@ class Value:
         if self.label:
             parts.append(f"label={self.label!r}")
         return f"Value({', '.join(parts)})"
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None, **_: Any) -> dict[str, Any]:
-        """Jupyter shows a Value as the drawing of its graph (``autograd.viz``)."""
-        from .viz import mimebundle
-
-        return mimebundle(self, include, exclude)
 
     def __float__(self) -> float:
         if _tracing():
@@ -182,46 +181,46 @@ class Value:
 
     def __add__(self, other: Any) -> Value:
         other = _lift(other, "+")
-        return _node(ADD.forward(FLOAT, self.data, other.data), (self, other), ADD)
+        return node(ADD.forward(FLOAT, self.data, other.data), (self, other), ADD)
 
     def __radd__(self, other: Any) -> Value:
         other = _lift(other, "+")
-        return _node(ADD.forward(FLOAT, other.data, self.data), (other, self), ADD)
+        return node(ADD.forward(FLOAT, other.data, self.data), (other, self), ADD)
 
     def __sub__(self, other: Any) -> Value:
         other = _lift(other, "-")
-        return _node(SUB.forward(FLOAT, self.data, other.data), (self, other), SUB)
+        return node(SUB.forward(FLOAT, self.data, other.data), (self, other), SUB)
 
     def __rsub__(self, other: Any) -> Value:
         other = _lift(other, "-")
-        return _node(SUB.forward(FLOAT, other.data, self.data), (other, self), SUB)
+        return node(SUB.forward(FLOAT, other.data, self.data), (other, self), SUB)
 
     def __mul__(self, other: Any) -> Value:
         other = _lift(other, "*")
-        return _node(MUL.forward(FLOAT, self.data, other.data), (self, other), MUL)
+        return node(MUL.forward(FLOAT, self.data, other.data), (self, other), MUL)
 
     def __rmul__(self, other: Any) -> Value:
         other = _lift(other, "*")
-        return _node(MUL.forward(FLOAT, other.data, self.data), (other, self), MUL)
+        return node(MUL.forward(FLOAT, other.data, self.data), (other, self), MUL)
 
     def __truediv__(self, other: Any) -> Value:
         other = _lift(other, "/")
-        return _node(DIV.forward(FLOAT, self.data, other.data), (self, other), DIV)
+        return node(DIV.forward(FLOAT, self.data, other.data), (self, other), DIV)
 
     def __rtruediv__(self, other: Any) -> Value:
         other = _lift(other, "/")
-        return _node(DIV.forward(FLOAT, other.data, self.data), (other, self), DIV)
+        return node(DIV.forward(FLOAT, other.data, self.data), (other, self), DIV)
 
     def __pow__(self, other: Any) -> Value:
         other = _lift(other, "**")
-        return _node(POW.forward(FLOAT, self.data, other.data), (self, other), POW)
+        return node(POW.forward(FLOAT, self.data, other.data), (self, other), POW)
 
     def __rpow__(self, other: Any) -> Value:
         other = _lift(other, "**")
-        return _node(POW.forward(FLOAT, other.data, self.data), (other, self), POW)
+        return node(POW.forward(FLOAT, other.data, self.data), (other, self), POW)
 
     def __neg__(self) -> Value:
-        return _node(NEG.forward(FLOAT, self.data), (self,), NEG)
+        return node(NEG.forward(FLOAT, self.data), (self,), NEG)
 
     def __pos__(self) -> Value:
         return self
@@ -230,31 +229,31 @@ class Value:
         return self.abs()
 
     def exp(self) -> Value:
-        return _node(EXP.forward(FLOAT, self.data), (self,), EXP)
+        return node(EXP.forward(FLOAT, self.data), (self,), EXP)
 
     def log(self) -> Value:
         """Natural logarithm."""
-        return _node(LOG.forward(FLOAT, self.data), (self,), LOG)
+        return node(LOG.forward(FLOAT, self.data), (self,), LOG)
 
     def tanh(self) -> Value:
-        return _node(TANH.forward(FLOAT, self.data), (self,), TANH)
+        return node(TANH.forward(FLOAT, self.data), (self,), TANH)
 
     def sigmoid(self) -> Value:
-        return _node(SIGMOID.forward(FLOAT, self.data), (self,), SIGMOID)
+        return node(SIGMOID.forward(FLOAT, self.data), (self,), SIGMOID)
 
     def relu(self) -> Value:
         """max(0, x); its derivative at 0 is taken as 0."""
-        return _node(RELU.forward(FLOAT, self.data), (self,), RELU)
+        return node(RELU.forward(FLOAT, self.data), (self,), RELU)
 
     def abs(self) -> Value:
         """|x|; its derivative at 0 is taken as 0."""
-        return _node(ABS.forward(FLOAT, self.data), (self,), ABS)
+        return node(ABS.forward(FLOAT, self.data), (self,), ABS)
 
     @staticmethod
     def sum(values: Iterable[Any]) -> Value:
         """Σ values as one node (numbers are lifted to constants)."""
         parents = tuple(_lift(v, "Value.sum") for v in values)
-        return _node(SUM.forward(FLOAT, *[p.data for p in parents]), parents, SUM)
+        return node(SUM.forward(FLOAT, *[p.data for p in parents]), parents, SUM)
 
     @staticmethod
     def dot(ws: Sequence[Any], xs: Sequence[Any], bias: Any = None) -> Value:
@@ -270,7 +269,7 @@ class Value:
             if not isinstance(v, Value):
                 parents = tuple(_lift(v, "Value.dot") for v in parents)
                 break
-        return _node(DOT.forward(FLOAT, *[p.data for p in parents]), parents, DOT)
+        return node(DOT.forward(FLOAT, *[p.data for p in parents]), parents, DOT)
 
 
 def apply(prim: Primitive, *args: Any) -> Value:
@@ -278,11 +277,14 @@ def apply(prim: Primitive, *args: Any) -> Value:
     row of ``autograd.primitive`` is applied, through the same node-making as the operators."""
     parents = tuple(_lift(a, prim.name) for a in args)
     out = prim.forward(FLOAT, *[p.data for p in parents])
-    return _node(_as_float(out, f"the forward rule of primitive {prim.name!r}"), parents, prim)
+    return node(_as_float(out, f"the forward rule of primitive {prim.name!r}"), parents, prim)
 
 
-def _node(data: float, parents: tuple[Value, ...], prim: Primitive) -> Value:
-    """Make an interior node without the checks of ``Value.__init__`` (data is a float)."""
+def node(data: float, parents: tuple[Value, ...], prim: Primitive) -> Value:
+    """An interior node made by the row ``prim`` from ``parents``, holding ``data`` (a float
+    its caller computed with the row's forward rule), without the checks of
+    ``Value.__init__``: the door the operators, ``apply`` and a Layer's neurons (which read
+    their inputs' numbers once for all neurons) make nodes through."""
     v = Value.__new__(Value)
     v.data = data
     v.grad = 0.0

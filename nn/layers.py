@@ -24,7 +24,7 @@ from autograd import Value
 from autograd.checks import count
 from autograd.files import PathLike
 from autograd.primitives import DOT, FLOAT
-from autograd.value import _node
+from autograd.value import node
 
 from .module import Module, read_checkpoint
 
@@ -109,7 +109,7 @@ class Neuron(Module):
             out = out + self.b
         else:
             w, b = self.w, self.b
-            out = _node(DOT.forward(FLOAT, *[p.data for p in w], *xd, b.data), (*w, *xs, b), DOT)
+            out = node(DOT.forward(FLOAT, *[p.data for p in w], *xd, b.data), (*w, *xs, b), DOT)
         act = self._act
         return out if act is None else act(out)
 

@@ -9,7 +9,7 @@ import pytest
 from autograd import GradcheckError, Primitive, Value, gradcheck, numerical_grad
 from autograd.functional import hessian, jacobian
 from autograd.primitives import FLOAT
-from autograd.value import _node
+from autograd.value import node
 
 
 def _square_with(vjp) -> Primitive:
@@ -20,7 +20,7 @@ def _apply(prim: Primitive):
     """A function of a list of Values that applies a one-argument row made for this test."""
 
     def f(v: list[Value]) -> Value:
-        return _node(prim.forward(FLOAT, v[0].data), (v[0],), prim)
+        return node(prim.forward(FLOAT, v[0].data), (v[0],), prim)
 
     return f
 

@@ -535,12 +535,27 @@ def test_missing_dot_still_draws_and_says_how_to_install(tmp_path, monkeypatch):
         render(L, tmp_path / "g.png")
     assert "apt-get install graphviz" in str(info.value) and ".svg" in str(info.value)
     assert not (tmp_path / "g.png").exists()
-    bundle = L._repr_mimebundle_()  # Jupyter still shows the drawing
+    bundle = jupyter_shows(L)  # Jupyter still shows the drawing
     assert "<svg" in bundle["image/svg+xml"] and GRAPHVIZ_HINT not in bundle["text/plain"]
 
 
+def jupyter_shows(value):
+    """What IPython's display machinery gives for ``value``, once autograd has registered."""
+    from IPython.core.formatters import DisplayFormatter
+
+    from autograd.display import register
+
+    formatter = DisplayFormatter()
+    assert register(formatter)
+    data, _ = formatter.format(value)
+    return data
+
+
 def test_value_shows_itself_as_svg_in_jupyter():
+    from autograd.display import register
+
+    assert register() is False  # no IPython shell runs the tests: nothing to register with
     L, _ = lecture()
-    bundle = L._repr_mimebundle_()
+    bundle = jupyter_shows(L)
     assert "image/svg+xml" in bundle and "<svg" in bundle["image/svg+xml"]
     assert bundle["text/plain"] == repr(L)
