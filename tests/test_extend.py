@@ -186,3 +186,20 @@ def test_an_unwritten_exercise_defines_but_cannot_be_used():
     todo = primitive("todo", lambda m, a: ..., lambda m, g, out, a: ...)
     with pytest.raises(NotWritten, match="primitive 'todo': its forward rule is not written yet"):
         todo(Value(1.0))
+
+
+def test_the_explorer_and_the_player_show_it(tmp_path):
+    from autograd.explorer import StepThrough
+    from autograd.viz import save_player
+
+    x = Value(0.7, "x")
+    y = softplus(x) * 2.0
+    y.label = "y"
+    st = StepThrough(y)
+    st.step = 2  # the walk reaches the softplus node second
+    assert "ζ(x)" in st.explanation and "(soft_plus)" in st.explanation
+    assert st.steps[1].local[0] == pytest.approx(1 / (1 + math.exp(-0.7)), rel=1e-12)  # σ(x), from the row
+    st.set("x", -0.2)  # replaying the recorded graph runs the row's forward rule
+    assert st.walk.grads[0] == pytest.approx(2 / (1 + math.exp(0.2)), rel=1e-12)
+    html = save_player(y, tmp_path / "player.html").read_text(encoding="utf-8")
+    assert "ζ(x)" in html and "soft_plus" in html
