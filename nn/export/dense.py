@@ -1,0 +1,87 @@
+"""A model as dense layers: each one a weight matrix, a bias vector and an activation.
+
+Both exporters start here: an ``MLP``, a ``Layer`` or a single ``Neuron`` computes
+act(W·x + b) layer after layer, with ``W[j, i]`` = weight i of neuron j — the layout of an
+ONNX ``Gemm`` (with ``transB``) and of ``torch.nn.Linear.weight``. ``load_dense`` writes such
+layers back into a model, checking every shape before the first weight changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..layers import MLP, Layer, Neuron
+from ..module import Module
+
+
+class ExportError(ValueError):
+    """A model or graph that an exporter cannot write; the message names what is in the way."""
+
+
+@dataclass(frozen=True)
+class Dense:
+    """One layer: ``weight`` (nout, nin), ``bias`` (nout,), ``activation`` (a name of ``ACTIVATIONS``)."""
+
+    weight: np.ndarray
+    bias: np.ndarray
+    activation: str
+
+
+def _layers_of(model: Module, where: str) -> list[Layer] | Neuron:
+    if isinstance(model, MLP):
+        return list(model.layers)
+    if isinstance(model, Layer):
+        return [model]
+    if isinstance(model, Neuron):
+        return model
+    raise ExportError(
+        f"{where}: cannot export a {type(model).__name__} as dense layers (an MLP, a Layer or a Neuron can be); "
+        "record any other function with autograd.trace and export the CompiledGraph"
+    )
+
+
+def dense_layers(model: Module, where: str = "export", grad: bool = False) -> list[Dense]:
+    """The layers of an MLP, a Layer or a Neuron, as float64 arrays (copies of the weights,
+    or with ``grad=True`` of their gradients ``.grad``, laid out the same way)."""
+    layers = _layers_of(model, where)
+    field = "grad" if grad else "data"
+    if isinstance(layers, Neuron):
+        n = layers
+        return [Dense(np.array([[getattr(w, field) for w in n.w]]), np.array([getattr(n.b, field)]), n.activation)]
+    return [
+        Dense(
+            np.array([[getattr(w, field) for w in n.w] for n in layer.neurons]),
+            np.array([getattr(n.b, field) for n in layer.neurons]),
+            layer.activation,
+        )
+        for layer in layers
+    ]
+
+
+def load_dense(model: Module, layers: list[Dense], where: str) -> None:
+    """Set the weights of ``model`` from ``layers``: shapes checked first, then every value
+    set through ``load_state_dict`` (which checks it is a finite number), all or nothing."""
+    mine = dense_layers(model, where)
+    if len(mine) != len(layers):
+        raise ExportError(f"{where}: the model has {len(mine)} layers, the weights have {len(layers)}")
+    for k, (a, b) in enumerate(zip(mine, layers)):
+        if a.weight.shape != b.weight.shape or a.bias.shape != b.bias.shape:
+            raise ExportError(
+                f"{where}: layer {k} of the model has weight {a.weight.shape} and bias {a.bias.shape}, "
+                f"the file has {b.weight.shape} and {b.bias.shape}"
+            )
+    state: dict[str, float] = {}
+    prefix = "" if isinstance(model, Neuron) else None
+    for k, layer in enumerate(layers):
+        for j in range(layer.weight.shape[0]):
+            if prefix is not None:
+                base = prefix
+            elif isinstance(model, Layer):
+                base = f"neurons.{j}."
+            else:
+                base = f"layers.{k}.neurons.{j}."
+            state.update({f"{base}w.{i}": float(v) for i, v in enumerate(layer.weight[j].tolist())})
+            state[f"{base}b"] = float(layer.bias[j])
+    model.load_state_dict(state)
