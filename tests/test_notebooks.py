@@ -26,6 +26,7 @@ EXPECTED = [
     "05_backprop_through_an_mlp.ipynb",
     "06_training_an_mlp_on_moons.ipynb",
     "07_write_your_own_primitive.ipynb",
+    "08_from_chaingrad_to_pytorch.ipynb",
 ]
 ALLOWED_NOTEBOOK_METADATA = {"kernelspec", "language_info"}
 ALLOWED_CELL_METADATA = {"tags"}

@@ -70,9 +70,10 @@ def torch_script(layers: list[Dense], dtype: str, title: str) -> str:
         if layer.activation != "linear":
             lines.append(f"        torch.nn.{TORCH_MODULES[layer.activation]}(),")
     modules = "\n".join(lines)
-    return f'''"""{title} as a PyTorch Sequential, with its weights in {WEIGHTS_FILE} beside this file.
+    return f'''"""A chaingrad model as a PyTorch Sequential: {title}.
 
-Written by chaingrad's nn.export.to_torch. Needs torch and safetensors:
+Its weights are in {WEIGHTS_FILE} beside this file. Written by chaingrad's
+nn.export.to_torch; needs torch and safetensors:
 
     from model import load
     net = load()           # torch.nn.Sequential with chaingrad's weights
