@@ -7,11 +7,11 @@ MLP), ``losses`` (losses, metrics, penalties), ``optim`` (SGD, Adam, schedules),
 ``metrics`` (which class a score predicts), ``outputs`` (reading any model),
 ``history`` (History, Convergence), ``evaluation`` (predict, evaluate), ``replay`` (the
 compiled path), ``loop`` (``fit``), ``search`` (random search), gathered in ``train``;
-``plots`` (curves and decision boundaries), ``demo`` (the moons demo's settings) and
-``cli`` (the command, a package).
+``plots`` (curves and decision boundaries), ``demo`` (the moons demo's settings),
+``export`` (ONNX and PyTorch-compatible weights) and ``cli`` (the command, a package).
 """
 
-from . import data, losses, optim, train
+from . import data, export, losses, optim, train
 from .evaluation import evaluate
 from .layers import ACTIVATIONS, MLP, Layer, Neuron, build, load_model
 from .loop import fit
@@ -34,6 +34,7 @@ __all__ = [
     "inverse_sqrt",
     "linear_decay",
     "data",
+    "export",
     "train",
     "fit",
     "evaluate",

@@ -6,19 +6,19 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from . import demo_command, draw_command, evaluate_command, train_command
+from . import demo_command, draw_command, evaluate_command, export_command, train_command
 from .errors import EXIT_USAGE, CommandError, report
 
-COMMANDS = (demo_command, train_command, evaluate_command, draw_command)
+COMMANDS = (demo_command, train_command, evaluate_command, draw_command, export_command)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``chaingrad`` parser with its demo, train, evaluate and draw commands."""
+    """The ``chaingrad`` parser with its demo, train, evaluate, draw and export commands."""
     parser = argparse.ArgumentParser(
         prog="chaingrad",
         description="Train and inspect small neural networks built on a scalar autodiff engine.",
     )
-    sub = parser.add_subparsers(dest="command", metavar="{demo,train,evaluate,draw}")
+    sub = parser.add_subparsers(dest="command", metavar="{demo,train,evaluate,draw,export}")
     for command in COMMANDS:
         command.register(sub)
     return parser

@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from autograd.atomic_write import write_atomic
 from autograd.compile import CompiledGraph
+from autograd.files import PathLike, write_atomic
 
 from ..layers import MLP
-from ..module import Module, PathLike
+from ..module import Module
 from .dense import ExportError, dense_layers
 from .onnx_program import program_graph
 

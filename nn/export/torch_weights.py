@@ -24,10 +24,10 @@ from typing import Any
 
 import numpy as np
 
-from autograd.atomic_write import write_atomic
+from autograd.files import PathLike, write_atomic
 
 from ..layers import ACTIVATIONS, MLP
-from ..module import Module, PathLike
+from ..module import Module
 from .dense import Dense, ExportError, dense_layers, load_dense
 from .onnx_graph import check_dtype
 
