@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from autograd.compile import CONST, INPUT, LABEL, OPCODES, PARAM, CompiledGraph, Program
+from autograd.plan import group_nodes, levels
 from autograd.primitives import (
     ABS,
     ADD,
@@ -36,7 +36,6 @@ from autograd.primitives import (
     MUL,
     NEG,
     POW,
-    PRIMITIVES,
     RELU,
     SIGMOID,
     SUB,
@@ -44,6 +43,8 @@ from autograd.primitives import (
     TANH,
     Primitive,
 )
+from autograd.program import CONST, INPUT, LABEL, PARAM, PRIMS, Program
+from autograd.replay import CompiledGraph
 
 from .dense import ExportError
 
@@ -70,15 +71,15 @@ ONNX_OPS: dict[Primitive, str] = {
 UNARY = {NEG, EXP, LOG, TANH, SIGMOID, RELU, ABS}
 
 
-def rows_of(program: Program) -> tuple[Primitive, ...]:
+def table_rows(program: Program) -> tuple[Primitive, ...]:
     """The table row of each primitive code of ``program``."""
     prims = getattr(program, "prims", None)  # programs that record user-defined rows carry their own
-    return tuple(prims) if prims is not None else tuple(PRIMITIVES[name] for name in OPCODES)
+    return tuple(prims) if prims is not None else PRIMS
 
 
 def check_exportable(program: Program) -> tuple[Primitive, ...]:
     """The rows of ``program``, after checking that ONNX can express every one it uses."""
-    rows = rows_of(program)
+    rows = table_rows(program)
     for i, code in enumerate(program.codes):
         if code >= 0 and rows[code] not in ONNX_OPS:
             known = ", ".join(p.name for p in ONNX_OPS)
@@ -89,28 +90,17 @@ def check_exportable(program: Program) -> tuple[Primitive, ...]:
     return rows
 
 
-def _layers(program: Program, rows: Sequence[Primitive]) -> dict[int, tuple[tuple[int, ...], tuple[int, ...], Any]]:
-    """Dot nodes whose weights (and bias) are parameters or constants: node -> (weights, inputs, bias)."""
-    codes, parents = program.codes, program.parents
-
-    def fixed(i: int) -> bool:
-        return codes[i] in (PARAM, CONST)
-
-    found = {}
-    for i, c in enumerate(codes):
-        if c < 0 or rows[c] is not DOT:
-            continue
-        ps = parents[i]
-        n, has_bias = divmod(len(ps), 2)
-        bias = ps[-1] if has_bias else None
-        if n == 0 or (bias is not None and not fixed(bias)):
-            continue
-        first, second = ps[:n], ps[n : 2 * n]
-        if all(map(fixed, first)) and not all(map(fixed, second)):
-            found[i] = (first, second, bias)
-        elif all(map(fixed, second)) and not all(map(fixed, first)):
-            found[i] = (second, first, bias)
-    return found
+def fused_layers(program: Program) -> list[tuple[list[int], tuple[int, ...], tuple[tuple[int, ...], ...], list[Any]]]:
+    """The dot nodes the compiled replay runs as one matrix product, grouped as it groups them:
+    per layer (nodes, shared inputs, each node's weight leaves, each node's bias leaf or None)."""
+    groups, orient = group_nodes(program, levels(program)[0])
+    layers = []
+    for key, nodes in groups.items():
+        if key[1] == "layer" and orient[nodes[0]][1]:
+            layers.append(
+                (nodes, orient[nodes[0]][1], tuple(orient[i][0] for i in nodes), [orient[i][2] for i in nodes])
+            )
+    return layers
 
 
 class _Emitter:
@@ -127,11 +117,7 @@ class _Emitter:
         self.n_layers = 0
         self.indices: dict[int, str] = {}
         self._zeros = ""
-        self.layers = _layers(self.pr, rows)
-        groups: dict[tuple[Any, ...], list[int]] = {}
-        for i, (_, xs, bias) in self.layers.items():
-            groups.setdefault((xs, bias is not None), []).append(i)
-        self.layer_group = {i: nodes for nodes in groups.values() for i in nodes}
+        self.layer_of = {i: layer for layer in fused_layers(self.pr) for i in layer[0]}
         self.unary_users: dict[tuple[int, int], list[int]] = {}
         for i, c in enumerate(self.pr.codes):
             if c >= 0 and rows[c] in UNARY:
@@ -195,8 +181,8 @@ class _Emitter:
                 self.fixed.add(i)
             if c < 0 or i in self.place:
                 continue
-            if i in self.layer_group:
-                self.emit_layer(self.layer_group[i])
+            if i in self.layer_of:
+                self.emit_layer(*self.layer_of[i])
             elif not (rows[c] in UNARY and self.emit_unary_block(i, c)):
                 self.emit_node(i, rows[c])
 
@@ -205,15 +191,17 @@ class _Emitter:
         for j, i in enumerate(nodes):
             self.place[i] = (tensor, j)
 
-    def emit_layer(self, nodes: list[int]) -> None:
+    def emit_layer(
+        self, nodes: list[int], xs: tuple[int, ...], weights: tuple[tuple[int, ...], ...], biases: list[Any]
+    ) -> None:
         """Dot nodes sharing their inputs: one Gemm, x (batch, n) · Wᵀ (n, k) + b (k)."""
         b = self.b
-        weights = np.array([[self.leaf_value(w) for w in self.layers[i][0]] for i in nodes])
         name = f"layer{self.n_layers}"
         self.n_layers += 1
-        inputs = [self.block(self.layers[nodes[0]][1], f"{name}.inputs"), b.tensor(weights, f"{name}.weight")]
-        if self.layers[nodes[0]][2] is not None:
-            inputs.append(b.tensor([self.leaf_value(self.layers[i][2]) for i in nodes], f"{name}.bias"))
+        W = np.array([[self.leaf_value(w) for w in ws] for ws in weights])
+        inputs = [self.block(xs, f"{name}.inputs"), b.tensor(W, f"{name}.weight")]
+        if biases[0] is not None:
+            inputs.append(b.tensor([self.leaf_value(i) for i in biases], f"{name}.bias"))
         self.new_block(b.op("Gemm", inputs, f"{name}.gemm", transB=1), nodes)
 
     def emit_unary_block(self, i: int, code: int) -> bool:
