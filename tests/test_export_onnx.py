@@ -177,3 +177,19 @@ def test_without_the_onnx_package_the_error_says_how_to_install_it(tmp_path, mon
     with pytest.raises(ImportError, match=r"pip install 'chaingrad\[onnx\]'"):
         to_onnx(MLP(2, [2]), tmp_path / "m.onnx")
     assert not (tmp_path / "m.onnx").exists()
+
+
+def test_a_primitive_of_your_own_is_an_error_naming_it(tmp_path):
+    from autograd import PRIMITIVES, primitive
+
+    name = "export_test_softplus"
+    softplus = primitive(name, lambda m, a: m.log(1.0 + m.exp(a)), lambda m, g, out, a: (g * m.sigmoid(a),))
+    try:
+        w = Value(0.5)
+        graph = trace(lambda xs: [softplus(xs[0] * w) + 1], [w], inputs=1)
+        assert graph.forward(np.array([[0.0]]))[0, 0] == pytest.approx(np.log(2.0) + 1)  # the replay runs it
+        with pytest.raises(ExportError, match=rf"node \d+ uses the primitive '{name}', which has no ONNX form"):
+            to_onnx(graph, tmp_path / "s.onnx")
+        assert not (tmp_path / "s.onnx").exists()
+    finally:
+        del PRIMITIVES[name]  # the table as the other tests expect it

@@ -43,7 +43,7 @@ from autograd.primitives import (
     TANH,
     Primitive,
 )
-from autograd.program import CONST, INPUT, LABEL, PARAM, PRIMS, Program
+from autograd.program import CONST, INPUT, LABEL, PARAM, Program
 from autograd.replay import CompiledGraph
 
 from .dense import ExportError
@@ -71,15 +71,9 @@ ONNX_OPS: dict[Primitive, str] = {
 UNARY = {NEG, EXP, LOG, TANH, SIGMOID, RELU, ABS}
 
 
-def table_rows(program: Program) -> tuple[Primitive, ...]:
-    """The table row of each primitive code of ``program``."""
-    prims = getattr(program, "prims", None)  # programs that record user-defined rows carry their own
-    return tuple(prims) if prims is not None else PRIMS
-
-
 def check_exportable(program: Program) -> tuple[Primitive, ...]:
     """The rows of ``program``, after checking that ONNX can express every one it uses."""
-    rows = table_rows(program)
+    rows = program.prims
     for i, code in enumerate(program.codes):
         if code >= 0 and rows[code] not in ONNX_OPS:
             known = ", ".join(p.name for p in ONNX_OPS)
