@@ -33,6 +33,14 @@ def _formula(scene: Scene, i: int) -> str:
     return f"{scene.describe(i)} = {rhs}"
 
 
+def _sum(terms: list[float]) -> str:
+    """``0.5 + 1 − 0.25``: a sum written with its signs."""
+    text = format_number(terms[0])
+    for t in terms[1:]:
+        text += f" − {format_number(-t)}" if t < 0 else f" + {format_number(t)}"
+    return text
+
+
 def _d(scene: Scene, top: int, bottom: int) -> str:
     return f"∂{scene.describe(top)}/∂{scene.describe(bottom)}"
 
@@ -66,7 +74,7 @@ def step_text(scene: Scene, k: int) -> str:
         if uses > 1:
             got = uses - step.remaining[slot]
             line += (
-                f";  sum so far {format_number(step.before[slot])} + {format_number(flow)} = "
+                f";  sum so far {_sum([step.before[slot], flow])} = "
                 f"{format_number(step.after[slot])} ({got} of {uses} paths"
                 f"{', complete' if step.remaining[slot] == 0 else ''})"
             )
@@ -126,7 +134,7 @@ def judge(scene: Scene, q: Question, answer: float) -> Feedback:
         flows = [p[3] for p in q.paths]
         partial = [sum(flows[a:b]) for a in range(len(flows)) for b in range(a + 1, len(flows) + 1)]
         if any(_close(answer, s) for s in partial):
-            parts = " + ".join(n(f) for f in flows)
+            parts = _sum(flows)
             return Feedback(
                 False,
                 "paths",

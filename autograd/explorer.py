@@ -137,14 +137,25 @@ class StepThrough:
         self._build(walk)
         self.feedback = ""
 
-    def value(self, which: str | Value | int) -> float:
-        """The current value of a node (by label, Value or index)."""
+    def _node(self, which: str | Value | int) -> int:
         walk = self.walk
-        if isinstance(which, Value):
-            return walk.data[walk.index[id(which)]]
-        if isinstance(which, int):
-            return walk.data[which]
-        return walk.data[[i for i, v in enumerate(walk.order) if v.label == which][0]]
+        if isinstance(which, Value) and id(which) in walk.index:
+            return walk.index[id(which)]
+        if isinstance(which, int) and not isinstance(which, bool) and 0 <= which < len(walk.order):
+            return which
+        found = [i for i, v in enumerate(walk.order) if isinstance(which, str) and v.label == which]
+        if len(found) != 1:
+            problem = f"{which!r} names {len(found)} nodes of this graph: give a unique label, a Value or an index"
+            raise ValueError(problem)
+        return found[0]
+
+    def value(self, which: str | Value | int) -> float:
+        """The current value of a node (by label, Value or index), after any ``set``."""
+        return self.walk.data[self._node(which)]
+
+    def gradient(self, which: str | Value | int) -> float:
+        """d(root)/d(node) at the current values (by label, Value or index)."""
+        return self.walk.grads[self._node(which)]
 
     # -- predict mode -----------------------------------------------------------------------
 

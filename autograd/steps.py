@@ -75,7 +75,7 @@ class Walk:
     def __init__(self, order: list[Value], index: dict[int, int], data: Sequence[float] | None = None) -> None:
         self.order = order
         self.index = index
-        self.prims: list[Primitive | None] = [v.prim for v in order]
+        self.prims: list[Primitive | None] = [v.primitive for v in order]
         self.parents: list[tuple[int, ...]] = [tuple(index[id(p)] for p in v.parents) for v in order]
         self.data: list[float] = [v.data for v in order] if data is None else list(data)
         self.consumers = [0] * len(order)

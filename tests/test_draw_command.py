@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -155,3 +159,27 @@ def test_through_the_chaingrad_command(tmp_path, capsys):
     assert "= 0.1824" in capsys.readouterr().out  # σ(−1.5)
     assert main(["draw", "x.__class__", "--set", "x=1", "--out", str(out)]) == 2
     assert "attribute access" in capsys.readouterr().err
+
+
+def test_html_writes_the_player_and_nothing_else(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert draw([LECTURE, *SETS, "--html", "player.html"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["player.html"]  # no graph.svg unless --out is given
+    html = (tmp_path / "player.html").read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "Step 0 of 9" in html and "chaingrad-player" in html
+    assert "step through 9 backward steps" in capsys.readouterr().out
+    assert draw([LECTURE, *SETS, "--html", "player.txt"]) == 2
+    assert "ending in .html" in capsys.readouterr().err
+
+
+def test_a_fresh_process_without_graphviz_draws_svg_and_the_player(tmp_path):
+    """A pip-only user: PATH holds only the environment's own programs, no `dot`."""
+    env = dict(os.environ, PATH=str(Path(sys.executable).parent))
+    assert shutil.which("dot", path=env["PATH"]) is None
+    argv = [sys.executable, "-m", "nn", "draw", LECTURE, *SETS, "--backward", "--out", "g.svg", "--html", "p.html"]
+    done = subprocess.run(argv, env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "g.svg").read_text(encoding="utf-8").startswith("<?xml")
+    assert "<svg" in (tmp_path / "p.html").read_text(encoding="utf-8")
+    png = subprocess.run([*argv[:-4], "--out", "g.png"], env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert png.returncode == 1 and "Install Graphviz" in png.stderr and not (tmp_path / "g.png").exists()

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from autograd import Primitive, Value, topological_order
+from autograd import Value, primitive, topological_order
 from autograd.explorer import StepThrough
 from autograd.primitives import FLOAT
 from autograd.viz import backward_steps, draw_graph, explore, save_player
@@ -90,7 +90,7 @@ def test_panel_numbers_are_the_engines(name):
             # local derivative from the row's vjp, checked against central differences of its forward
             # (where the forward is defined around the point: not a negative base's exponent)
             if not (node.op == "pow" and slot == 1 and args[0] <= 0):
-                assert step.local[slot] == pytest.approx(central(node._prim, args, slot), rel=1e-5, abs=1e-7)
+                assert step.local[slot] == pytest.approx(central(node.primitive, args, slot), rel=1e-5, abs=1e-7)
             assert step.flow[slot] == pytest.approx(step.upstream * step.local[slot], rel=1e-12, abs=1e-15)
             received[j] = received.get(j, 0.0) + step.flow[slot]
             assert step.after[slot] == pytest.approx(received[j], rel=1e-12, abs=1e-15)
@@ -166,6 +166,8 @@ def test_editing_a_leaf_equals_a_fresh_build(name, leaf, new):
     for i, v in enumerate(fresh_st.walk.order):
         assert st.walk.data[i] == pytest.approx(v.data, rel=1e-12, abs=1e-15), i
         assert st.walk.grads[i] == pytest.approx(v.grad, rel=1e-12, abs=1e-15), i
+    fresh_leaf = next(v for v in topological_order(fresh) if v.label == leaf)
+    assert st.value(leaf) == new and st.gradient(leaf) == pytest.approx(fresh_leaf.grad, rel=1e-12, abs=1e-15)
     assert root.data != pytest.approx(fresh.data)  # the original Values are not touched
 
 
@@ -225,27 +227,22 @@ def test_predict_names_a_missing_path():
     assert st.answer(q.answer).correct and st.question is None and st.limit == len(st.steps)
 
 
-def softplus_node(x: Value) -> Value:
-    """A row that is not in the table: softplus, with its own symbol."""
-    row = Primitive(
-        "softplus",
-        "sp",
-        lambda m, a: m.log(1.0 + m.exp(a)),
-        lambda m, g, out, a: (g * (1.0 - m.exp(-out)),),
-    )
-    v = Value(row.forward(FLOAT, x.data))
-    v.parents = (x,)
-    v._prim = row
-    return v
+# a row that is not in the built-in table, added through autograd.primitive, with its own symbol
+softplus = primitive(
+    "explorer_softplus",
+    lambda m, a: m.log(1.0 + m.exp(a)),
+    lambda m, g, out, a: (g * m.sigmoid(a),),
+    symbol="sp",
+)
 
 
 def test_a_custom_primitive_draws_and_explains_itself():
     x = Value(0.7, "x")
-    y = softplus_node(x) * 2
+    y = softplus(x) * 2
     y.label = "y"
     st = StepThrough(y)
     st.step = 2
-    assert "sp(x)" in st.explanation and "(softplus)" in st.explanation
+    assert "sp(x)" in st.explanation and "(explorer_softplus)" in st.explanation
     sig = 1 / (1 + math.exp(-0.7))  # d softplus/dx = σ(x)
     assert st.steps[1].local[0] == pytest.approx(sig, rel=1e-12)
     assert ">sp</text>" in draw_graph(y).svg() and 'label="sp"' in draw_graph(y).source

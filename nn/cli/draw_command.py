@@ -6,7 +6,9 @@
 The formula is parsed by ``autograd.expr`` (an ``ast`` whitelist, never ``eval``); each
 ``--set NAME=NUMBER`` becomes a leaf Value labelled NAME. The output format follows the
 ``--out`` extension: .svg (drawn by chaingrad), .dot or .gv (DOT text), .png or .pdf
-(these two need Graphviz's ``dot``). ``--frames DIR`` also writes one SVG per backward step.
+(these two need Graphviz's ``dot``). ``--frames DIR`` also writes one SVG per backward step;
+``--html PATH`` writes the interactive step-through of the backward pass as one HTML file
+(``autograd.viz.save_player``; it opens from disk, no network).
 """
 
 from __future__ import annotations
@@ -18,9 +20,19 @@ from pathlib import Path
 from typing import Any
 
 from autograd.backprop import grad, topological_order
+from autograd.drawing import DIRECTIONS
 from autograd.expr import ExpressionError, normalize_name, parse_expression
 from autograd.value import Value
-from autograd.viz import DEFAULT_MAX_NODES, FORMATS, backward_steps, draw_graph, format_number, save_frames, write_graph
+from autograd.viz import (
+    DEFAULT_MAX_NODES,
+    FORMATS,
+    backward_steps,
+    draw_graph,
+    format_number,
+    save_frames,
+    save_player,
+    write_graph,
+)
 
 from .errors import InputError, UsageError
 
@@ -55,8 +67,23 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--backward", action="store_true", help="draw the backward pass: gradients on edges, step numbers")
     p.add_argument("--auto-label", action="store_true", help="name unlabelled intermediate values t1, t2, ...")
     p.add_argument("--frames", metavar="DIR", default=None, help="also write one SVG per backward step into DIR")
-    p.add_argument("--out", default="graph.svg", help="output file: .svg, .png, .pdf, .dot or .gv (default graph.svg)")
-    p.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR", help="layout direction (default LR)")
+    p.add_argument(
+        "--out",
+        default=None,
+        help="output file: .svg, .png, .pdf, .dot or .gv (default graph.svg, or none when --html is given)",
+    )
+    p.add_argument(
+        "--html",
+        metavar="PATH",
+        default=None,
+        help="write the step-through of the backward pass as one HTML file (opens offline in a browser)",
+    )
+    p.add_argument(
+        "--rankdir",
+        choices=DIRECTIONS,
+        default="auto",
+        help="layout direction (default auto: the one that fits a page best)",
+    )
     p.add_argument(
         "--max-nodes",
         type=int,
@@ -96,10 +123,13 @@ def parse_assignments(items: list[str]) -> dict[str, float]:
 def run(args: argparse.Namespace) -> int:
     """Draw ``args.expr``; returns 0. A rejected formula or option is a UsageError, a
     drawing that cannot be rendered or written an InputError."""
-    out = Path(args.out)
-    fmt = out.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
+    out = Path(args.out) if args.out is not None else (None if args.html else Path("graph.svg"))
+    fmt = out.suffix.lower().lstrip(".") if out is not None else ""
+    if out is not None and fmt not in FORMATS:
         raise UsageError(f"--out {args.out!r}: the extension must be one of {', '.join('.' + f for f in FORMATS)}")
+    html = Path(args.html) if args.html else None
+    if html is not None and html.suffix.lower() not in (".html", ".htm"):
+        raise UsageError(f"--html {args.html!r}: the player is an HTML file, give a path ending in .html")
     if args.max_nodes is not None and args.max_nodes < 1:
         raise UsageError(f"--max-nodes must be at least 1, got {args.max_nodes}")
     values = parse_assignments(args.assignments)
@@ -131,12 +161,15 @@ def run(args: argparse.Namespace) -> int:
         "title": _title(args.expr),
     }
     try:
-        write_graph(draw_graph(root, backward=args.backward, **options), out, fmt)
+        if out is not None:
+            write_graph(draw_graph(root, backward=args.backward, **options), out, fmt)
+        if html is not None:
+            save_player(root, html, **options)
         frames = save_frames(root, args.frames, format="svg", **options) if args.frames else []
     except RuntimeError as exc:  # Graphviz missing or failing for PNG/PDF: the message says what to do
         raise InputError(str(exc)) from exc
     except OSError as exc:
-        raise InputError(f"cannot write {exc.filename or args.out}: {exc.strerror or exc}") from exc
+        raise InputError(f"cannot write {exc.filename or args.out or args.html}: {exc.strerror or exc}") from exc
 
     name = root.label or "result"
     print(f"{name} = {format_number(root.data)}")
@@ -144,7 +177,10 @@ def run(args: argparse.Namespace) -> int:
         for n in values:
             if n not in unused:
                 print(f"d{name}/d{n} = {format_number(_gradient(root, names[n]))}")
-    print(f"wrote {out} ({backward_steps(root)} operations)")
+    if out is not None:
+        print(f"wrote {out} ({backward_steps(root)} operations)")
+    if html is not None:
+        print(f"wrote {html} (step through {backward_steps(root)} backward steps in a browser)")
     if args.frames:
         print(f"wrote {len(frames)} frames to {args.frames}")
     return 0
