@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/demo.py
 	$(BIN)/python bench/compiled.py
 	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/player.py
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[notebooks]'

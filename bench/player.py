@@ -1,0 +1,154 @@
+"""Player benchmark: writing the HTML step-through of a 1,000-node graph, and stepping it in a
+browser.
+
+Two graphs of about 1,000 Values each:
+
+(a) chain: v ← tanh(v · wₖ) for 333 layers (a long, thin graph);
+(b) mlp: an MLP(4, [16, 16, 1]) sample with a squared loss, plus enough samples summed to
+    reach ~1,000 Values (a wide graph with fan-out at the inputs).
+
+For each: the time of ``save_player`` (layout, SVG, every step's text, the file), median of
+5 runs, against the target of 2 s; as a reference in the same run, the time Graphviz's
+``dot -Tsvg`` takes (one run) to lay out and draw the same graph's DOT text when ``dot`` is installed
+(the route chaingrad no longer needs). Then, when Debian's chromium and chromium-driver are
+installed, the player is opened headless and stepped forward through every step with the
+arrow key and back with Home: the time per step against the target of 50 ms.
+
+Run: ``make bench`` or ``.venv/bin/python bench/player.py``.
+"""
+
+from __future__ import annotations
+
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from autograd import Value
+from autograd.viz import draw_graph, save_player
+from nn import MLP
+
+
+def chain(layers: int = 333) -> Value:
+    v = Value(0.3, "x")
+    for k in range(layers):
+        v = (v * Value(1.01, f"w{k}")).tanh()
+    return v
+
+
+def mlp(target: int = 1000) -> Value:
+    net = MLP(4, [16, 16, 1], activation="tanh", seed=0)
+    total = None
+    k = 0
+    while True:
+        (out,) = net([0.1 * k, -0.2, 0.3, 0.05 * k])
+        loss = (out - 1.0) ** 2
+        total = loss if total is None else total + loss
+        k += 1
+        if _count(total) >= target:
+            return total
+
+
+def _count(root: Value) -> int:
+    from autograd import topological_order
+
+    return len(topological_order(root))
+
+
+def _median(f, runs: int = 5) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        f()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _browser_step_ms(path: Path) -> tuple[float, int] | None:
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not driver_path:
+        return None
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+    except ImportError:
+        return None
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    with tempfile.TemporaryDirectory() as profile:
+        for flag in (
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={profile}",
+            "--window-size=1000,900",
+        ):
+            options.add_argument(flag)
+        driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+        try:
+            driver.get(path.as_uri())
+            result = driver.execute_script(
+                """
+                const box = document.querySelector('.cg-explorer');
+                const key = (k) => box.dispatchEvent(new KeyboardEvent('keydown', {key: k, bubbles: true}));
+                const t0 = performance.now();
+                let steps = 0;
+                for (;;) {
+                  const before = box.getAttribute('data-step');
+                  key('ArrowRight');
+                  if (box.getAttribute('data-step') === before) break;
+                  steps += 1;
+                }
+                const forward = performance.now() - t0;
+                return [forward / Math.max(steps, 1), steps];
+                """
+            )
+        finally:
+            driver.quit()
+    return float(result[0]), int(result[1])
+
+
+def main() -> int:
+    print(f"player benchmark (python {sys.version.split()[0]})")
+    print(
+        f"{'graph':<7}{'values':>8}{'steps':>7}{'save_player':>13}{'target':>8}{'dot -Tsvg':>11}{'ratio':>8}"
+        f"{'browser/step':>14}{'target':>8}"
+    )
+    dot = shutil.which("dot")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, build in (("chain", chain), ("mlp", mlp)):
+            root = build()
+            n = _count(root)
+            path = Path(tmp) / f"{name}.html"
+            ours = _median(lambda root=root, path=path: save_player(root, path, max_nodes=None))
+            ref = "-"
+            ratio = "-"
+            if dot:
+                source = draw_graph(root, backward=True, max_nodes=None).source
+                # one run: dot takes minutes on the wide graph
+                cmd = [dot, "-Tsvg"]
+                theirs = _median(lambda s=source, c=cmd: subprocess.run(c, input=s.encode(), capture_output=True), 1)
+                ref, ratio = f"{theirs:.2f} s", f"{ours / theirs:.2f}"
+            stepped = _browser_step_ms(path)
+            browser = f"{stepped[0]:.2f} ms" if stepped else "(no chromium)"
+            steps = sum(1 for v in _order(root) if not v.is_leaf)
+            print(f"{name:<7}{n:>8,}{steps:>7,}{ours:>11.2f} s{'2 s':>8}{ref:>11}{ratio:>8}{browser:>14}{'50 ms':>8}")
+    print("ratio: save_player's time over dot's on the same graph (below 1: faster than Graphviz)")
+    return 0
+
+
+def _order(root: Value) -> list[Value]:
+    from autograd import topological_order
+
+    return topological_order(root)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
