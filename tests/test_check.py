@@ -240,3 +240,18 @@ def test_an_answer_not_given_yet():
 def test_check_answer_needs_wrt_among_several():
     with pytest.raises(ValueError, match="wrt="):
         check_answer(1.0, neuron, AT)
+
+
+def test_a_broken_rule_is_reported_not_raised():
+    far = primitive("far_two", lambda m, a: m.log(a - 10.0), lambda m, g, out, a: (g, g))  # no probe reaches a > 10
+    report = check_primitive(far)
+    assert not report.ok and "no point inside the domain of far_two was found" in str(report)
+    report = check_primitive(far, points=[12.0])
+    assert not report.ok and "its vjp rule returned 2 gradients for 1 argument" in str(report)
+
+
+def test_the_check_builds_its_graphs_inside_no_grad_too():
+    from autograd import no_grad
+
+    with no_grad():
+        assert check_primitive(primitive("sp_no_grad", *CORRECT["softplus"])).ok
