@@ -50,7 +50,7 @@ class PrimitiveError(TypeError):
 
 
 class NotWritten(PrimitiveError):
-    """A rule that still returns the exercise's placeholder ``...`` (or nothing)."""
+    """A rule that still returns the exercise's placeholder ``...``."""
 
 
 def _backend(m: Any) -> str:
@@ -70,6 +70,8 @@ def _is_number(x: Any, m: Any) -> bool:
 
 
 def _describe(x: Any) -> str:
+    if x is None:
+        return "None (is a return missing?)"
     return f"{x!r} of type {type(x).__name__}"
 
 
@@ -117,8 +119,8 @@ def _checked_forward(name: str, forward: Callable[..., Any]) -> Callable[..., An
     @wraps(forward)
     def checked(m: Any, *args: Any) -> Any:
         out = _run(name, "forward", forward, m, *args)
-        if out is ... or out is None:
-            raise NotWritten(f"primitive {name!r}: its forward rule is not written yet (it returns {out!r})")
+        if out is ...:
+            raise NotWritten(f"primitive {name!r}: its forward rule is not written yet (it returns ...)")
         if not _is_number(out, m):
             raise PrimitiveError(
                 f"primitive {name!r}: its forward rule returned {_describe(out)} on the {_backend(m)} backend, "
@@ -133,8 +135,8 @@ def _checked_vjp(name: str, vjp: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(vjp)
     def checked(m: Any, g: Any, out: Any, *args: Any) -> Any:
         grads = _run(name, "vjp", vjp, m, g, out, *args)
-        if grads is ... or grads is None:
-            raise NotWritten(f"primitive {name!r}: its vjp rule is not written yet (it returns {grads!r})")
+        if grads is ...:
+            raise NotWritten(f"primitive {name!r}: its vjp rule is not written yet (it returns ...)")
         n = len(args)
         if not isinstance(grads, (tuple, list)) or len(grads) != n:
             got = f"{len(grads)} gradients" if isinstance(grads, (tuple, list)) else _describe(grads)

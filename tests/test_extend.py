@@ -203,3 +203,11 @@ def test_the_explorer_and_the_player_show_it(tmp_path):
     assert st.walk.grads[0] == pytest.approx(2 / (1 + math.exp(0.2)), rel=1e-12)
     html = save_player(y, tmp_path / "player.html").read_text(encoding="utf-8")
     assert "ζ(x)" in html and "soft_plus" in html
+
+
+def test_a_rule_without_return_is_named():
+    def forgot(m, g, out, a):
+        (g * m.sigmoid(a),)
+
+    with pytest.raises(PrimitiveError, match="'no_return': its vjp rule returned None \\(is a return missing\\?\\)"):
+        primitive("no_return", softplus_forward, forgot)
