@@ -260,7 +260,11 @@ def _check_second(prim: Primitive, names: list[str], pts: list[tuple[float, ...]
         ds = prim.vjp(VALUE, gv, node, *xs)
         for i, d in enumerate(ds):
             got = [float(s) for s in grad(d, xs + [gv])] if isinstance(d, Value) else [0.0] * (n + 1)
-            exp = central(lambda y, i=i: float(prim.vjp(FLOAT, G, prim.forward(FLOAT, *y), *y)[i]), x)
+
+            def grad_i(y: list[float], i: int = i) -> float:
+                return float(prim.vjp(FLOAT, G, prim.forward(FLOAT, *y), *y)[i])
+
+            exp = central(grad_i, x)
             exp.append(float(prim.vjp(FLOAT, G, prim.forward(FLOAT, *x), *x)[i]) / G)
             bad = [j for j in range(n + 1) if not close(got[j], exp[j])]
             if not bad:
