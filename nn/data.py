@@ -11,6 +11,7 @@ global random state is touched.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +20,8 @@ from typing import Any
 import numpy as np
 
 from autograd.checks import count, real
+
+from .userfiles import read_user_text
 
 SeedLike = int | np.random.Generator | None
 
@@ -216,25 +219,55 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def _csv_rows(text: str, delimiter: str, path: Path) -> list[tuple[int, list[str]]]:
+    """The non-blank rows of a CSV text with the line each starts on, read by the ``csv``
+    module's rules: only \\n, \\r and \\r\\n end a row (a form feed or U+2028 is part of its
+    field) and a quoted field may hold a line break."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows, line = [], 1
+    try:
+        for row in reader:
+            fields = [f.strip() for f in row]
+            if any(fields):
+                rows.append((line, fields))
+            line = reader.line_num + 1
+    except csv.Error as e:
+        limit = csv.field_size_limit()
+        why = f"a field is longer than {limit:,} characters" if "field limit" in str(e) else str(e)
+        raise ValueError(f"{path}, line {line}: cannot read the CSV row: {why}") from None
+    return rows
+
+
 def load_csv(
-    path: str | Path, label_column: int = -1, header: bool | None = None, delimiter: str = ","
+    path: str | Path,
+    label_column: int = -1,
+    header: bool | None = None,
+    delimiter: str = ",",
+    encoding: str = "utf-8",
+    regression: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Read a CSV file of feature columns and one label column into ``(X, y)``.
 
     ``label_column`` picks the label (default: the last column). ``header=None`` detects a
     header line: the first row is a header when one of its feature fields is not a number.
-    Labels that are all whole numbers become an int array; other numbers a float array
-    (regression targets); text labels are numbered 0..C-1 in sorted order. Blank lines are
-    skipped. A row with the wrong number of fields or a feature that is not a finite number
-    is a ValueError naming the file and the line.
+    Labels that are text are classes, numbered 0..C-1 in sorted order. Numeric labels that are
+    all whole numbers are class indices (an int array) and must be 0..C-1 for the C distinct
+    labels the file holds; other numbers are regression targets (a float array).
+    ``regression=True`` reads numeric labels as targets even when they are whole numbers.
+    Blank lines are skipped; rows follow the ``csv`` module's rules (quoted fields may hold the
+    delimiter or a line break).
+
+    The file is read by ``nn.userfiles.read_user_text`` (a regular file under
+    ``MAX_FILE_BYTES``, in ``encoding``). A row with the wrong number of fields, a feature
+    that is not a finite number, a target that is nan or inf, or a label that is not a class
+    index is a ValueError naming the file and the line.
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as e:
-        raise ValueError(f"cannot read CSV file {path}: {e.strerror or e}") from e
-    rows = [(i, row) for i, row in enumerate(csv.reader(text.splitlines(), delimiter=delimiter), start=1)]
-    rows = [(i, [f.strip() for f in row]) for i, row in rows if any(f.strip() for f in row)]
+        text = read_user_text(path, "CSV file", encoding)
+    except FileNotFoundError as e:
+        raise ValueError(str(e)) from None
+    rows = _csv_rows(text, delimiter, path)
     if not rows:
         raise ValueError(f"{path}: the CSV file holds no rows")
     width = len(rows[0][1])
@@ -269,19 +302,31 @@ def load_csv(
         if row[label_at] == "":
             raise ValueError(f"{path}, line {line}: the label is empty")
         labels.append(row[label_at])
-    return X, _encode_labels(labels)
+    return X, _encode_labels(labels, [line for line, _ in rows], path, regression)
 
 
-def _encode_labels(labels: list[str]) -> np.ndarray:
-    numbers = [_parse_float(s) for s in labels]
-    if all(f is not None for f in numbers):
-        values = np.array(numbers, dtype=np.float64)
-        if np.all(values == np.round(values)):
-            return values.astype(np.int64)
+def _encode_labels(labels: list[str], lines: list[int], path: Path, regression: bool) -> np.ndarray:
+    """Class indices or regression targets from the label fields (see ``load_csv``)."""
+    numbers = [float(s) if _is_number(s) else None for s in labels]
+    if any(f is None for f in numbers) and not regression:
+        classes = sorted(set(labels))
+        index = {c: k for k, c in enumerate(classes)}
+        return np.array([index[s] for s in labels], dtype=np.int64)
+    for f, s, line in zip(numbers, labels, lines):
+        if f is None or not math.isfinite(f):
+            raise ValueError(f"{path}, line {line}: the target {s!r} is not a finite number")
+    values = np.array(numbers, dtype=np.float64)
+    if regression or not np.all(values == np.round(values)):
         return values
-    classes = sorted(set(labels))
-    index = {c: k for k, c in enumerate(classes)}
-    return np.array([index[s] for s in labels], dtype=np.int64)
+    n_classes = len(set(values.tolist()))
+    for f, s, line in zip(values.tolist(), labels, lines):
+        if not 0 <= f < n_classes:
+            raise ValueError(
+                f"{path}, line {line}: label {s} is not a class index: whole-number labels are classes "
+                f"0..{n_classes - 1} for the {n_classes} distinct labels the file holds (or write the classes "
+                "as text); for numeric targets pass regression=True"
+            )
+    return values.astype(np.int64)
 
 
 # ---------------------------------------------------------------------------------------

@@ -239,12 +239,52 @@ def build(config: dict[str, Any]) -> Model:
         raise ValueError(f"{kind} config is missing the key {e.args[0]!r}: {config}") from e
 
 
+def _sizes(config: dict[str, Any]) -> list[int]:
+    """Layer widths [nin, n₁, ..., n_out] of a config, each checked, before anything is built."""
+    kind = config.get("type")
+    try:
+        nin = _check_size(config["nin"], "nin", str(kind))
+        if kind == "MLP":
+            nouts = config["nouts"]
+            if not isinstance(nouts, list) or not nouts:
+                raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
+            return [nin, *(_check_size(n, "every layer size in nouts", "MLP") for n in nouts)]
+        if kind == "Layer":
+            return [nin, _check_size(config["nout"], "nout", "Layer")]
+    except KeyError as e:
+        raise ValueError(f"{kind} config is missing the key {e.args[0]!r}") from e
+    return [nin, 1]
+
+
+def parameter_count(config: dict[str, Any]) -> int:
+    """How many parameters ``build(config)`` would make, computed without building it."""
+    if config.get("type") not in _BUILDERS:
+        raise ValueError(f"unknown module type {config.get('type')!r} in config; known: {', '.join(_BUILDERS)}")
+    sizes = _sizes(config)
+    return sum((a + 1) * b for a, b in zip(sizes, sizes[1:]))
+
+
 def load_model(path: PathLike) -> Model:
-    """Rebuild the model saved at ``path`` (by ``Module.save``) with its parameters."""
+    """Rebuild the model saved at ``path`` (by ``Module.save``) with its parameters.
+
+    The config's sizes are checked, and the number of parameters they describe compared with
+    the parameters the file holds, before the model is built: a file cannot ask for more
+    memory than its own size accounts for.
+    """
     doc = read_checkpoint(path)
+    held = len(doc["parameters"])
+    try:
+        wanted = parameter_count(doc["config"])
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"{path}: cannot rebuild the model: {e}") from e
+    if wanted != held:
+        raise ValueError(
+            f"{path}: the config describes a model of {wanted:,} parameters but the file holds {held:,}; "
+            "the file is corrupt or was edited"
+        )
     try:
         model = build(doc["config"])
     except (ValueError, TypeError) as e:
         raise ValueError(f"{path}: cannot rebuild the model: {e}") from e
-    model.load(path)
+    model.load_checkpoint(doc, str(path))
     return model

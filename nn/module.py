@@ -26,6 +26,8 @@ import numpy as np
 from autograd import Value
 from autograd.files import PathLike, write_atomic
 
+from .userfiles import read_user_text
+
 FORMAT = "chaingrad"
 VERSION = 1
 
@@ -107,9 +109,16 @@ class Module:
         values = []
         for n in names:
             v = state[n]
-            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)) or not math.isfinite(v):
+            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
                 raise ValueError(f"{where}: parameter {n} must be a finite number, got {v!r}")
-            values.append(float(v))
+            try:
+                f = float(v)
+            except OverflowError:  # an int beyond the float range
+                f = math.inf
+            if not math.isfinite(f):
+                shown = f"an integer of {len(str(abs(v)))} digits" if isinstance(v, int) else repr(v)
+                raise ValueError(f"{where}: parameter {n} must be a finite number, got {shown}")
+            values.append(f)
         return values
 
     # -- files -------------------------------------------------------------------------
@@ -133,11 +142,15 @@ class Module:
         Otherwise a FileNotFoundError or ValueError names the file and the problem, and the
         model is unchanged.
         """
-        doc = read_checkpoint(path)
+        self.load_checkpoint(read_checkpoint(path), str(path))
+
+    def load_checkpoint(self, doc: Mapping[str, Any], where: str) -> None:
+        """Load a checkpoint already read by ``read_checkpoint`` (``where`` names its file in
+        errors): the same checks as ``load``, and the model is unchanged on error."""
         mine, theirs = _without_seed(self.config()), _without_seed(doc["config"])
         if mine != theirs:
-            raise ValueError(f"{path}: the file holds a different model: {theirs} (this model is {mine})")
-        values = self._check_state(doc["parameters"], where=str(path))
+            raise ValueError(f"{where}: the file holds a different model: {theirs} (this model is {mine})")
+        values = self._check_state(doc["parameters"], where=where)
         for p, v in zip(self.parameters(), values):
             p.data = v
 
@@ -152,29 +165,42 @@ class Module:
 
 
 def read_checkpoint(path: PathLike) -> dict[str, Any]:
-    """The parsed checkpoint at ``path``, checked for format, version and layout."""
+    """The parsed checkpoint at ``path``, checked for format, version and layout.
+
+    The file is read by ``read_user_text`` (a regular file under ``MAX_FILE_BYTES``); an
+    integer too long to be a number, or JSON nested too deeply, is a ValueError naming it.
+    """
     path = Path(path)
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such model file")
+    text = read_user_text(path, "model file")
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ValueError(f"{path}: cannot read the model file ({e})") from e
-    try:
-        doc = json.loads(text)
+        doc = json.loads(text, parse_int=_parse_int)
     except json.JSONDecodeError as e:
         raise ValueError(f"{path}: not valid JSON, the file is truncated or corrupt ({e})") from e
+    except RecursionError:
+        raise ValueError(f"{path}: the JSON is nested too deeply to be a model file") from None
+    except ValueError as e:  # from _parse_int
+        raise ValueError(f"{path}: {e}") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ValueError(f'{path}: not a chaingrad model file (no "format": "{FORMAT}")')
-    if doc.get("version") != VERSION:
-        raise ValueError(
-            f"{path}: model file version {doc.get('version')!r} is not supported (this chaingrad reads {VERSION})"
-        )
+    version = doc.get("version")
+    if type(version) is not int or version != VERSION:  # True == 1, but is no version
+        raise ValueError(f"{path}: model file version {version!r} is not supported (this chaingrad reads {VERSION})")
     if not isinstance(doc.get("config"), dict):
         raise ValueError(f'{path}: the model file has no "config" object')
     if not isinstance(doc.get("parameters"), dict):
         raise ValueError(f'{path}: the model file has no "parameters" object')
     return doc
+
+
+MAX_INT_DIGITS = 20
+
+
+def _parse_int(text: str) -> int:
+    """A JSON integer; one longer than ``MAX_INT_DIGITS`` digits fits no size and no float."""
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise ValueError(f"an integer of {digits:,} digits ({text[:12]}...) is not a usable number")
+    return int(text)
 
 
 def _without_seed(config: dict[str, Any]) -> dict[str, Any]:

@@ -213,3 +213,75 @@ def test_circles_lie_on_their_two_radii():
     assert (y == 0).sum() == 21
     with pytest.raises(ValueError, match="factor"):
         make_circles(factor=1.0)
+
+
+# -- CSV files as the csv module reads them, and labels that must make sense --------------
+
+
+def _csv(tmp_path, text, name="d.csv"):
+    p = tmp_path / name
+    p.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return p
+
+
+def test_load_csv_a_form_feed_or_line_separator_inside_a_field_does_not_split_the_row(tmp_path):
+    p = _csv(tmp_path, "1,2\x0c,0\n3,4\u2028,1\n5,x,1\n")
+    with pytest.raises(ValueError, match=r"d\.csv, line 3: feature 'x'"):
+        load_csv(p)
+    X, y = load_csv(_csv(tmp_path, "1,2\x0c,0\n3,4\u2028,1\n", "ok.csv"))
+    np.testing.assert_array_equal(X, [[1, 2], [3, 4]])
+    np.testing.assert_array_equal(y, [0, 1])
+
+
+def test_load_csv_quoted_fields_may_hold_a_line_break_and_the_delimiter(tmp_path):
+    p = _csv(tmp_path, 'x,kind\n1,"big\ncat"\n2,"a,b"\n3,"big\ncat"\n4,z\n5,"q\n')
+    with pytest.raises(ValueError, match=r"d\.csv, line 8: cannot read the CSV row: unexpected end of data"):
+        load_csv(p)  # a quote opened on line 8 and never closed
+    X, y = load_csv(_csv(tmp_path, 'x,kind\n1,"big\ncat"\n2,"a,b"\n3,"big\ncat"\n', "ok.csv"))
+    np.testing.assert_array_equal(X[:, 0], [1, 2, 3])
+    np.testing.assert_array_equal(y, [1, 0, 1])  # "a,b" < "big\ncat": two classes, the line break kept
+
+
+def test_load_csv_names_the_line_a_quoted_record_starts_on(tmp_path):
+    p = _csv(tmp_path, 'x,kind\n1,"two\nlines"\n2,3,4\n')
+    with pytest.raises(ValueError, match=r"line 4: expected 2 fields, got 3"):
+        load_csv(p)
+
+
+def test_load_csv_a_huge_field_names_the_file_and_line(tmp_path):
+    p = _csv(tmp_path, "1,0\n2,1\n3," + '"' + "9" * 200_000 + '"\n')
+    with pytest.raises(ValueError, match=r"d\.csv, line 3: cannot read the CSV row: a field is longer than 131,072"):
+        load_csv(p)
+
+
+def test_load_csv_latin1_names_file_line_and_encoding_and_reads_with_the_encoding(tmp_path):
+    p = _csv(tmp_path, "x,kind\n1,a\n2,caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(ValueError, match=r"d\.csv, line 3: the CSV file is not utf-8 text \(byte 0xe9"):
+        load_csv(p)
+    _, y = load_csv(p, encoding="latin-1")
+    np.testing.assert_array_equal(y, [0, 1])
+
+
+def test_load_csv_a_stray_class_label_is_an_error_naming_its_line(tmp_path):
+    p = _csv(tmp_path, "1,2,0\n3,4,1000000\n")
+    with pytest.raises(ValueError, match=r"d\.csv, line 2: label 1000000 is not a class index.* 0\.\.1 for the 2"):
+        load_csv(p)
+
+
+@pytest.mark.parametrize("body, line", [("1,1\n2,2\n", 2), ("1,-1\n2,1\n", 1), ("1,0\n2,2\n", 2)])
+def test_load_csv_whole_number_labels_must_be_0_to_c_minus_1(tmp_path, body, line):
+    with pytest.raises(ValueError, match=rf"line {line}: label -?\d is not a class index"):
+        load_csv(_csv(tmp_path, body))
+
+
+def test_load_csv_whole_number_targets_read_as_regression_when_asked(tmp_path):
+    X, y = load_csv(_csv(tmp_path, "1,250000\n2,310000\n"), regression=True)
+    assert y.dtype == np.float64
+    np.testing.assert_array_equal(y, [250000.0, 310000.0])
+
+
+@pytest.mark.parametrize("bad", ["nan", "inf", "-inf", "NaN"])
+def test_load_csv_a_nan_or_inf_target_is_an_error_naming_its_line(tmp_path, bad):
+    p = _csv(tmp_path, f"x,y\n1,0.5\n2,{bad}\n3,1.5\n")
+    with pytest.raises(ValueError, match=rf"d\.csv, line 3: the target '{bad}' is not a finite number"):
+        load_csv(p)
