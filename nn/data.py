@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from autograd.checks import count, real
+from autograd.files import PathLike
 
 from .userfiles import read_user_text
 
@@ -239,7 +240,7 @@ def _csv_rows(text: str, delimiter: str, path: Path) -> list[tuple[int, list[str
 
 
 def load_csv(
-    path: str | Path,
+    path: PathLike,
     label_column: int = -1,
     header: bool | None = None,
     delimiter: str = ",",
