@@ -71,9 +71,7 @@ def read_user_bytes(path: PathLike, what: str, max_bytes: int = MAX_FILE_BYTES) 
     return data
 
 
-def read_user_text(
-    path: PathLike, what: str, encoding: str = "utf-8", max_bytes: int = MAX_FILE_BYTES
-) -> str:
+def read_user_text(path: PathLike, what: str, encoding: str = "utf-8", max_bytes: int = MAX_FILE_BYTES) -> str:
     """The text of the ``what`` file at ``path`` (see ``read_user_bytes``), decoded.
 
     UTF-8 may start with a byte-order mark, which is dropped. A byte sequence the encoding
