@@ -100,6 +100,11 @@ def trace(
             raise TypeError(f"trace: params must be Values, got {p!r} of type {type(p).__name__}")
         if id(p) in seen:
             raise ValueError(f"trace: parameter {p!r} is listed twice")
+        if not p.is_leaf:
+            raise ValueError(
+                f"trace: parameter {p!r} is the result of an operation ({p.op}), not a leaf: it would be "
+                "recomputed from its parents and get no gradient; pass the leaves it is made of"
+            )
         seen.add(id(p))
     x0, y0 = _example(example, n_in, n_lab, one_hot)
     xs = [Value(x0[i], label=f"x{i}") for i in range(n_in)]

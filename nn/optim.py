@@ -88,9 +88,16 @@ class Optimizer:
         self.params = list(params)
         if not self.params:
             raise ValueError(f"{name}: got an empty list of parameters")
+        first: dict[int, int] = {}
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"{name}: parameter {i} is not a Value: {p!r}")
+            if id(p) in first:
+                raise ValueError(
+                    f"{name}: parameter {i} ({p!r}) is the same Value as parameter {first[id(p)]}; "
+                    "listed twice it would be stepped twice per step"
+                )
+            first[id(p)] = i
         if callable(lr):
             self.schedule: Schedule = lr
             self._check_rate(lr(1), 1)
