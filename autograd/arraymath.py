@@ -24,6 +24,7 @@ class ArrayMath:
     pow = staticmethod(np.power)
     exp = staticmethod(np.exp)
     log = staticmethod(np.log)
+    log1p = staticmethod(np.log1p)
     tanh = staticmethod(np.tanh)
     relu = staticmethod(lambda a: np.maximum(a, 0.0))
     abs = staticmethod(np.abs)

@@ -97,6 +97,13 @@ class FloatMath:
         return math.log(a)
 
     @staticmethod
+    def log1p(a: float) -> float:
+        """ln(1 + a), exact for tiny a, where 1 + a would round to 1 (``math.log1p``)."""
+        if not a > -1.0:
+            raise ValueError(f"log1p of {_num(a)} is undefined: log1p needs a number > -1 (Value.log1p)")
+        return math.log1p(a)
+
+    @staticmethod
     def tanh(a: float) -> float:
         if a != a:
             raise ValueError("tanh of nan is undefined (Value.tanh)")
@@ -113,7 +120,8 @@ class FloatMath:
 
     @staticmethod
     def relu(a: float) -> float:
-        return a if a > 0.0 else 0.0
+        """max(a, 0); nan stays nan (as numpy's maximum in the replay, and PyTorch)."""
+        return 0.0 if a <= 0.0 else a
 
     @staticmethod
     def abs(a: float) -> float:
@@ -164,6 +172,7 @@ class ValueMath:
     pow = staticmethod(lambda a, b: a**b)
     exp = staticmethod(lambda a: a.exp())
     log = staticmethod(lambda a: a.log())
+    log1p = staticmethod(lambda a: a.log1p())
     tanh = staticmethod(lambda a: a.tanh())
     sigmoid = staticmethod(lambda a: a.sigmoid())
     relu = staticmethod(lambda a: a.relu())
@@ -235,6 +244,7 @@ POW     = define("pow",     "^",   lambda m, a, b: m.pow(a, b),
                  lambda m, g, out, a, b: (g * b * m.pow_down(a, b), g * out * m.log_or_zero(a)))
 EXP     = define("exp",     "exp", lambda m, a: m.exp(a),          lambda m, g, out, a: (g * out,))
 LOG     = define("log",     "ln",  lambda m, a: m.log(a),          lambda m, g, out, a: (g / a,))
+LOG1P   = define("log1p",   "ln(1+x)", lambda m, a: m.log1p(a),    lambda m, g, out, a: (g / (1.0 + a),))
 TANH    = define("tanh",    "tanh", lambda m, a: m.tanh(a),        lambda m, g, out, a: (g * (1.0 - out * out),))
 SIGMOID = define("sigmoid", "σ",   lambda m, a: m.sigmoid(a),      lambda m, g, out, a: (g * out * (1.0 - out),))
 RELU    = define("relu",    "relu", lambda m, a: m.relu(a),        lambda m, g, out, a: (g * m.step(a),))

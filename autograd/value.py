@@ -22,6 +22,7 @@ from .primitives import (
     EXP,
     FLOAT,
     LOG,
+    LOG1P,
     MUL,
     NEG,
     POW,
@@ -234,6 +235,10 @@ class Value:
     def log(self) -> Value:
         """Natural logarithm."""
         return node(LOG.forward(FLOAT, self.data), (self,), LOG)
+
+    def log1p(self) -> Value:
+        """ln(1 + x), exact where x is tiny (1 + x would round to 1): stable softplus needs it."""
+        return _node(LOG1P.forward(FLOAT, self.data), (self,), LOG1P)
 
     def tanh(self) -> Value:
         return node(TANH.forward(FLOAT, self.data), (self,), TANH)

@@ -233,18 +233,14 @@ def log_softmax(scores: Scores) -> list[Value]:
 def cross_entropy(scores: Scores, label: Any) -> Value:
     """Softmax cross-entropy from raw scores (logits): −log softmax(s)_y = log Σⱼ exp(sⱼ) − s_y.
 
-    With a class index the largest score is subtracted first (``_shifted``). With a one-hot
-    label the graph is log Σⱼ exp(sⱼ − s_y), s_y = ``pick(scores, onehot)``: shifted by the true
-    score, the same for every sample and needing no max. The true class's term is exp(0) = 1,
-    so the sum is never 0; it overflows only where sⱼ − s_y > 709, a loss above 709.
+    The largest score is subtracted first (``_shifted``: built in the graph while tracing), so
+    no exp overflows however far apart the scores are; with a one-hot label the true score is
+    ``pick(z, onehot)`` of the shifted scores z, so the replay agrees with the plain engine.
     """
     s = _seq(scores, "scores", "cross_entropy")
     y = _class_label(label, len(s), "cross_entropy")
-    if isinstance(y, list):
-        sy = pick(s, y)
-        return Value.sum([(_value(v) - sy).exp() for v in s]).log()
     z = _shifted(s, "cross_entropy")
-    return Value.sum([v.exp() for v in z]).log() - z[y]
+    return Value.sum([v.exp() for v in z]).log() - (pick(z, y) if isinstance(y, list) else z[y])
 
 
 def nll(log_probs: Scores, label: Any) -> Value:
@@ -261,13 +257,13 @@ def binary_cross_entropy(prob: Any, y: Any, eps: float = 1e-12) -> Value:
     """−[y log p + (1 − y) log(1 − p)] for a probability p and y in {0, 1}.
 
     Only the probability that y selects is taken, q = p for y = 1 and 1 − p for y = 0, so
-    p = 0 with y = 0 (or p = 1 with y = 1) is fine. A q below ``eps`` (a saturated sigmoid on
-    the wrong side) is held at ``eps``, so the loss is at most −log eps ≈ 27.6 instead of
-    infinite; from raw scores, ``binary_cross_entropy_with_logits`` needs no such clamp.
-
-    With a number y the clamp is a constant shift, so the gradient still reaches p. With a
-    Value y (a label that is data), or while tracing, q = (1 − y) + (2y − 1)·p and the clamp
-    is max(q, eps) = q + relu(eps − q), with no branch: below eps the loss is flat there.
+    p = 0 with y = 0 (or p = 1 with y = 1) is fine. Below ``eps`` (a saturated sigmoid on the
+    wrong side) −log q continues as its tangent line at eps, −log eps + (eps − q)/eps, so the
+    loss is at most 1 − log eps ≈ 28.6 instead of infinite and its slope −1/eps still pulls q
+    up (as PyTorch's, whose gradient is bounded the same way). Built without a branch,
+    max(q, eps) = q + relu(eps − q), so the compiled replay gives the same loss and gradient.
+    A Value y is a label that is data: q = (1 − y) + (2y − 1)·p. From raw scores,
+    ``binary_cross_entropy_with_logits`` needs no clamp.
     """
     eps = real(eps, "eps", "binary_cross_entropy", above=0.0, below=1.0)
     t = _target(y, (0.0, 1.0), "binary_cross_entropy")
@@ -276,29 +272,28 @@ def binary_cross_entropy(prob: Any, y: Any, eps: float = 1e-12) -> Value:
         raise ValueError(f"binary_cross_entropy: prob must be a probability in [0, 1], got {p.data!r}")
     if isinstance(t, Value) or is_tracing():
         q = (1.0 - t) + (2.0 * t - 1.0) * p
-        return -(q + (eps - q).relu()).log()
-    q = p if t == 1.0 else 1.0 - p
-    if q.data < eps:
-        q = q + (eps - q.data)  # a constant shift: the gradient still reaches p
-    return -q.log()
+    else:
+        q = p if t == 1.0 else 1.0 - p
+    below = (eps - q).relu()  # 0 unless q < eps
+    return below * (1.0 / eps) - (q + below).log()
 
 
 def _softplus(z: Value) -> Value:
-    """log(1 + exp(z)) without overflow and without a branch:
-    ½(z + |z|) + log(1 + exp(−|z|)), which is z + log(1 + exp(−z)) for z >= 0 and
-    log(1 + exp(z)) for z < 0, exactly. At z = 0 its gradient is ½ whatever subgradient |z|
-    takes there (the two |z| terms cancel), the true derivative; relu(z) in place of
-    ½(z + |z|) would give 0 there."""
-    a = z.abs()
-    return (z + a) * 0.5 + ((-a).exp() + 1.0).log()
+    """log(1 + exp(z)) = max(z, 0) + log1p(exp(−|z|)), exact for every finite z, without a
+    branch. −|z| is written z − relu(z) − relu(z) (2·relu(z) would overflow at 1e308); its slope
+    1 − 2·step(z) is 1 at z = 0, so the gradient there is σ(0) = ½, the true derivative, and for
+    z < 0 the relu path adds an exact 0 to the tiny σ(z) instead of cancelling ½ − ½."""
+    r = z.relu()
+    return r + (z - r - r).exp().log1p()
 
 
 def binary_cross_entropy_with_logits(logit: Any, y: Any) -> Value:
     """Binary cross-entropy of sigmoid(s) against y in {0, 1}, from the raw score s.
 
-    Equal to ``binary_cross_entropy(sigmoid(s), y)`` but stable for any |s|: softplus(z)
-    = log(1 + exp(z)) with z = (1 − 2y)·s, i.e. log(1 + exp(−s)) for y = 1 and
-    log(1 + exp(s)) for y = 0. y may be a number or a Value (a label that is data).
+    Equal to ``binary_cross_entropy(sigmoid(s), y)`` but exact for every finite s, value and
+    gradient (``_softplus``, with log1p): softplus(z) = log(1 + exp(z)) with z = (1 − 2y)·s,
+    i.e. log(1 + exp(−s)) for y = 1 and log(1 + exp(s)) for y = 0. y may be a number or a
+    Value (a label that is data).
     """
     t = _target(y, (0.0, 1.0), "binary_cross_entropy_with_logits")
     s = _value(logit)

@@ -78,6 +78,7 @@ PRIMITIVE_CASES = {
     "pow-value": lambda x, p: (x[0] * x[0] + 0.5) ** p[0] + (p[1] * p[1] + 1.0) ** x[1],
     "exp": lambda x, p: (x[0] * p[0]).exp(),
     "log": lambda x, p: (x[0] * x[0] * p[0] * p[0] + 0.1).log(),
+    "log1p": lambda x, p: (x[0] * x[0] * p[0] * p[0]).log1p() + (-40.0 - x[1] * x[1] * p[1]).exp().log1p(),
     "tanh": lambda x, p: (x[0] * p[0] + p[1]).tanh(),
     "sigmoid": lambda x, p: (x[0] * p[0] + x[1] * p[1]).sigmoid(),
     "relu": lambda x, p: (x[0] * p[0] + p[1]).relu() + x[1].relu() * p[0],

@@ -196,8 +196,12 @@ def test_bce_from_logits_does_not_overflow(s, y, expected):
 def test_bce_from_probabilities_handles_the_ends():
     assert L.binary_cross_entropy(0.0, 0).data == 0.0
     assert L.binary_cross_entropy(1.0, 1).data == 0.0
-    saturated = L.binary_cross_entropy(1.0, 0)  # held at eps instead of log(0)
-    assert saturated.data == pytest.approx(-math.log(1e-12))
+    # below eps the loss is the tangent line of -log q at eps: -log eps + (eps - q)/eps
+    p = Value(1.0)
+    saturated = L.binary_cross_entropy(p, 0)  # q = 1 - p = 0
+    assert saturated.data == pytest.approx(1.0 - math.log(1e-12))
+    saturated.backward()
+    assert p.grad == pytest.approx(1e12)  # -d/dq · dq/dp = (1/eps) · 1, still pulling p down
 
 
 # -- metrics -----------------------------------------------------------------------------
@@ -331,12 +335,13 @@ def test_binary_targets_as_values_give_the_same_losses(s, t):
 
 
 @pytest.mark.parametrize("y", [0.0, 1.0])
-def test_bce_with_a_value_target_is_held_at_eps_without_a_branch(y):
-    p = Value(1.0 - y)  # the wrong end: q = 0
-    loss = L.binary_cross_entropy(p, Value(y))
-    assert loss.data == pytest.approx(-math.log(1e-12))
-    loss.backward()
-    assert p.grad == 0.0  # max(q, eps) is flat below eps
+def test_bce_with_a_value_target_continues_linearly_below_eps_as_with_a_number(y):
+    for target in (Value(y), y):
+        p = Value(1.0 - y)  # the wrong end: q = 0
+        loss = L.binary_cross_entropy(p, target)
+        assert loss.data == pytest.approx(1.0 - math.log(1e-12))  # -log eps + (eps - 0)/eps
+        loss.backward()
+        assert p.grad == pytest.approx(1e12 if y == 0.0 else -1e12)  # slope 1/eps pulls p to y
 
 
 def test_bce_from_logits_with_a_value_target_is_smooth_at_zero():

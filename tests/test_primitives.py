@@ -105,6 +105,7 @@ CASES: dict[str, Case] = {
     "rpow": Case("pow", lambda k: lambda v: k ** v[0], points(floats(-2, 2)), st.sampled_from([2, 0.5, 10.0])),
     "exp": Case("exp", fixed(lambda v: v[0].exp()), points(floats(-3, 5))),
     "log": Case("log", fixed(lambda v: v[0].log()), points(floats(0.1, 10))),
+    "log1p": Case("log1p", fixed(lambda v: v[0].log1p()), points(floats(-0.9, 10))),
     "tanh": Case("tanh", fixed(lambda v: v[0].tanh()), points(signed(0.25, 2.5))),
     "sigmoid": Case("sigmoid", fixed(lambda v: v[0].sigmoid()), points(signed(0.25, 4))),
     "relu": Case("relu", fixed(lambda v: v[0].relu()), points(signed(0.1, 5)), min_slope=None),
