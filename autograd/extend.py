@@ -9,7 +9,7 @@ The extension points, all in one place:
   ``vjp(m, g, out, *args)`` returns one gradient per argument: the upstream gradient ``g``
   times the local derivative, given the output ``out``. Write both with the operators
   ``+ - * / **`` and the functions of the math backend ``m`` (``m.exp``, ``m.log``,
-  ``m.tanh``, ``m.sigmoid``, ``m.relu``, ``m.abs``, ``m.step``, ``m.sign``, ``m.sum``,
+  ``m.log1p``, ``m.tanh``, ``m.sigmoid``, ``m.relu``, ``m.abs``, ``m.step``, ``m.sign``, ``m.sum``,
   ``m.largest``), never ``math.*``, ``float()`` or ``.data``: the same rule then runs on
   ``FLOAT`` (forward values, the plain backward), ``VALUE`` (``grad(create_graph=True)``,
   Hessians: the backward of a backward), and ``ARRAY`` (the compiled replay over a batch).
