@@ -243,14 +243,14 @@ def _sizes(config: dict[str, Any]) -> list[int]:
     """Layer widths [nin, n₁, ..., n_out] of a config, each checked, before anything is built."""
     kind = config.get("type")
     try:
-        nin = _check_size(config["nin"], "nin", str(kind))
+        nin = count(config["nin"], "nin", str(kind), at_least=1)
         if kind == "MLP":
             nouts = config["nouts"]
             if not isinstance(nouts, list) or not nouts:
                 raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
-            return [nin, *(_check_size(n, "every layer size in nouts", "MLP") for n in nouts)]
+            return [nin, *(count(n, "every layer size in nouts", "MLP", at_least=1) for n in nouts)]
         if kind == "Layer":
-            return [nin, _check_size(config["nout"], "nout", "Layer")]
+            return [nin, count(config["nout"], "nout", "Layer", at_least=1)]
     except KeyError as e:
         raise ValueError(f"{kind} config is missing the key {e.args[0]!r}") from e
     return [nin, 1]

@@ -110,7 +110,7 @@ def test_a_config_larger_than_its_parameters_is_refused_before_building(tmp_path
 
 @pytest.mark.parametrize(
     "nouts, words",
-    [([0], "positive integer"), ("3", "non-empty list"), ([1.5], "positive integer"), ([True], "positive integer")],
+    [([0], "integer >= 1"), ("3", "non-empty list"), ([1.5], "integer >= 1"), ([True], "integer >= 1")],
 )
 def test_bad_sizes_in_a_config_are_clear_errors(tmp_path, nouts, words):
     config = dict(nn.MLP(2, [1]).config(), nouts=nouts)
