@@ -238,7 +238,7 @@ class Value:
 
     def log1p(self) -> Value:
         """ln(1 + x), exact where x is tiny (1 + x would round to 1): stable softplus needs it."""
-        return _node(LOG1P.forward(FLOAT, self.data), (self,), LOG1P)
+        return node(LOG1P.forward(FLOAT, self.data), (self,), LOG1P)
 
     def tanh(self) -> Value:
         return node(TANH.forward(FLOAT, self.data), (self,), TANH)
