@@ -1,6 +1,6 @@
 """The run folder ``chaingrad demo`` and ``chaingrad train`` write: history.csv,
 history.json, loss_accuracy.png, decision_boundary.png (2-D data), model.json (the
-weights), graph.svg (one sample's graph, when Graphviz is installed) and run.json (the
+weights), graph.svg (one sample's graph, drawn without Graphviz) and run.json (the
 settings and final figures), plus the one-line summaries the commands print."""
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def draw_sample(model: MLP, X: np.ndarray, y: np.ndarray, loss: str, path: Path)
     sample_loss.backward()
     try:
         render(sample_loss, path, format="svg", backward=True, params=model.parameters(), inputs=inputs, max_nodes=40)
-    except Exception as e:  # a missing `dot` or a drawing failure must not lose the run
+    except Exception as e:  # a drawing failure must not lose the run
         return f"skipped {path.name}: {e}"
     finally:
         model.zero_grad()
