@@ -1,0 +1,177 @@
+"""The playground's settings made real: the data set and its split, the MLP, the optimizer
+with its schedule, the ``Training`` (compiled), the grids the views are drawn on, and the
+compiled replay of every neuron. Each setting is checked here, with a message that says
+what to change: the widget shows it instead of raising.
+
+``settings`` is any object with the playground's control names as attributes (the
+``Playground`` widget itself).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from autograd import Value
+from autograd.compile import CompiledGraph, trace
+
+from . import data as D
+from . import playground_views as views
+from .layers import ACTIVATIONS, MLP
+from .optim import SGD, Adam, Optimizer, constant, inverse_sqrt, linear_decay
+from .plots import CLASS_COLORS, plane_grid
+from .train import LOSS_NAMES, PENALTIES, Training
+
+DATASETS = ("moons", "circles", "xor", "spirals", "blobs", "csv")
+OPTIMIZERS = ("sgd", "momentum", "adam")
+SCHEDULES = ("constant", "inverse_sqrt", "linear_decay")
+BOUNDARY_GRID = 48
+"""Grid points per side of the decision-boundary image."""
+NEURON_GRID = 24
+"""Grid points per side of each hidden neuron's image."""
+
+
+def load_data(settings: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``(X, y)`` of the chosen data set: 2 features and class labels."""
+    n, noise, seed, name = settings.samples, settings.noise, settings.seed, settings.dataset
+    makers = {
+        "moons": lambda: D.make_moons(n, noise, seed),
+        "circles": lambda: D.make_circles(n, noise, seed=seed),
+        "xor": lambda: D.make_xor(n, noise, seed),
+        "spirals": lambda: D.make_spirals(n, settings.classes, noise, seed=seed),
+        "blobs": lambda: D.make_blobs(n, centers=settings.classes, std=noise, seed=seed),
+        "csv": lambda: D.load_csv(settings.csv_path),
+    }
+    if name not in makers:
+        raise ValueError(f"unknown data set {name!r}; choose one of {', '.join(DATASETS)}")
+    if name == "csv" and not settings.csv_path:
+        raise ValueError("choose a CSV file: set csv_path to a file of two feature columns and a label column")
+    X, y = makers[name]()
+    if X.shape[1] != 2:
+        raise ValueError(f"the playground draws the input plane: it needs 2 feature columns, got {X.shape[1]}")
+    if y.dtype.kind not in "iu":
+        raise ValueError(f"the playground classifies: labels must be classes, got numbers such as {y[:3].tolist()}")
+    return X, y
+
+
+def make_schedule(settings: Any, batches: int) -> Any:
+    """The learning-rate schedule: ``constant(lr)``, ``inverse_sqrt(lr)``, or
+    ``linear_decay`` from lr to lr/100 over all the steps of ``settings.epochs`` epochs."""
+    lr = settings.lr
+    if isinstance(lr, bool) or not (math.isfinite(lr) and lr > 0):
+        raise ValueError(f"the learning rate must be a number > 0, got {lr!r}")
+    if settings.schedule == "constant":
+        return constant(lr)
+    if settings.schedule == "inverse_sqrt":
+        return inverse_sqrt(lr)
+    if settings.schedule == "linear_decay":
+        return linear_decay(lr, lr / 100.0, max(1, settings.epochs) * batches)
+    raise ValueError(f"unknown schedule {settings.schedule!r}; choose one of {', '.join(SCHEDULES)}")
+
+
+def check_tuning(settings: Any) -> None:
+    """The controls that change a running training: penalty strength and kind, epochs."""
+    if not (math.isfinite(settings.reg) and settings.reg >= 0):
+        raise ValueError(f"the regularisation strength must be a number >= 0, got {settings.reg!r}")
+    if settings.penalty not in PENALTIES:
+        raise ValueError(f"unknown penalty {settings.penalty!r}; choose one of {', '.join(PENALTIES)}")
+    if settings.epochs < 1:
+        raise ValueError(f"the number of epochs must be >= 1, got {settings.epochs}")
+
+
+def make_optimizer(name: str, params: list[Value], lr: Any) -> Optimizer:
+    """SGD, SGD with momentum 0.9, or Adam, at the rate or schedule ``lr``."""
+    if name == "sgd":
+        return SGD(params, lr)
+    if name == "momentum":
+        return SGD(params, lr, momentum=0.9)
+    if name == "adam":
+        return Adam(params, lr)
+    raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
+
+
+def trace_neurons(model: MLP) -> CompiledGraph:
+    """Every neuron's output (the hidden layers', then the output layer's) as one compiled
+    replay over a batch of points of the plane."""
+
+    def every_neuron(xs: list[Value]) -> list[Value]:
+        outs: list[Value] = []
+        for layer in model.layers:
+            xs = layer(xs)
+            outs += xs
+        return outs
+
+    return trace(every_neuron, model.parameters(), inputs=2)
+
+
+@dataclass
+class Setup:
+    """Everything built from the settings, for one run from epoch 0."""
+
+    run: Training
+    model: MLP
+    batches: int
+    X_train: np.ndarray
+    X_test: np.ndarray
+    y_train: np.ndarray
+    y_test: np.ndarray
+    grid: np.ndarray
+    neuron_grid: np.ndarray
+    probe: CompiledGraph
+    neuron_probe: CompiledGraph
+    points: dict[str, Any]
+
+
+def build_setup(settings: Any) -> Setup:
+    """Data, split, model, optimizer and the Training from the settings; a ValueError or
+    TypeError says which setting is wrong."""
+    X, y = load_data(settings)
+    if settings.test_fraction:
+        Xtr, Xte, ytr, yte = D.train_test_split(X, y, settings.test_fraction, seed=settings.seed)
+    else:
+        Xtr, Xte, ytr, yte = X, X[:0], y, y[:0]
+    classes = int(y.max()) + 1
+    loss = settings.loss
+    if loss not in LOSS_NAMES:
+        raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSS_NAMES)}")
+    if loss == "bce" and classes > 2:
+        raise ValueError(f"loss 'bce' separates two classes, this data has {classes}: use 'ce', 'svm' or 'mse'")
+    if settings.activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {settings.activation!r}; choose one of {', '.join(ACTIVATIONS)}")
+    if settings.batch_size < 0:
+        raise ValueError(f"the batch size must be >= 1 (or 0 for the whole set), got {settings.batch_size}")
+    check_tuning(settings)
+    batch = settings.batch_size or None
+    batches = 1 if batch is None else math.ceil(len(ytr) / batch)
+    outputs = 1 if classes <= 2 and loss != "ce" else max(classes, 2)
+    model = MLP(2, [*settings.hidden, outputs], activation=settings.activation, seed=settings.seed)
+    optimizer = make_optimizer(settings.optimizer, model.parameters(), make_schedule(settings, batches))
+    run = Training(
+        model, Xtr, ytr, loss, optimizer, batch, settings.reg, settings.seed, compiled=True, penalty=settings.penalty
+    )
+    xx, yy = plane_grid(X, BOUNDARY_GRID)
+    nx, ny = plane_grid(X, NEURON_GRID)
+    lo, hi = np.array([xx.min(), yy.min()]), np.array([xx.max(), yy.max()])
+    points = {
+        "train": views.unit_points(Xtr, ytr, lo, hi),
+        "test": views.unit_points(Xte, yte, lo, hi),
+        "colors": CLASS_COLORS,
+        "extent": [float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])],
+    }
+    return Setup(
+        run=run,
+        model=model,
+        batches=batches,
+        X_train=Xtr,
+        X_test=Xte,
+        y_train=ytr,
+        y_test=yte,
+        grid=np.column_stack([xx.ravel(), yy.ravel()]),
+        neuron_grid=np.column_stack([nx.ravel(), ny.ravel()]),
+        probe=trace_neurons(model),
+        neuron_probe=trace_neurons(model),
+        points=points,
+    )

@@ -1,0 +1,160 @@
+"""The playground's browser side in a real browser (Debian chromium, headless, via
+selenium): a harness page loads nn/playground.js with a stand-in for the widget model that
+holds a real Playground's state (no Jupyter server), and the test checks that the three
+canvases are painted, that a click on a training point sends its index, and that the
+buttons and controls send what Python expects. The screenshot is saved under
+tests/artifacts/ (git-ignored) to be looked at.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from nn.playground import Playground
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ESM = Path(__file__).resolve().parent.parent / "nn" / "playground.js"
+BYTES = ("boundary", "neurons")
+
+HARNESS = """<!doctype html>
+<html><head><meta charset="utf-8"><title>playground harness</title></head>
+<body style="margin:8px;background:#fff">
+<div id="root"></div>
+<script id="state" type="application/json">STATE</script>
+<script type="module">
+const state = JSON.parse(document.getElementById("state").textContent);
+for (const name of BYTES) {
+  const raw = atob(state[name]);
+  const bytes = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+  state[name] = new DataView(bytes.buffer);
+}
+const listeners = {};
+window.sent = [];
+window.saved = [];
+const model = {
+  get: (name) => state[name],
+  set: (name, value) => { state[name] = value; (listeners["change:" + name] || []).forEach((f) => f()); },
+  save_changes: () => window.saved.push(JSON.parse(JSON.stringify(state, (k, v) => v instanceof DataView ? null : v))),
+  on: (event, f) => { for (const e of event.split(" ")) (listeners[e] = listeners[e] || []).push(f); },
+  off: () => {},
+  send: (message) => window.sent.push(message),
+};
+window.model = model;
+const source = document.getElementById("esm").textContent;
+const module = await import("data:text/javascript;base64," + btoa(unescape(encodeURIComponent(source))));
+module.default.render({ model, el: document.getElementById("root") });
+window.rendered = true;
+</script>
+<script id="esm" type="text/plain">ESM</script>
+</body></html>
+"""
+
+
+def _browser():
+    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (chromium and driver):
+        if os.environ.get("CI"):
+            pytest.fail("CI needs Debian's chromium and chromium-driver (.ci/run installs them)")
+        pytest.skip("Debian's chromium and chromium-driver are not installed")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"
+    for flag in (*flags.split(), "--disable-sync", "--no-first-run", "--window-size=1120,900"):
+        options.add_argument(flag)
+    return webdriver, options, driver
+
+
+def _state(pg: Playground) -> dict:
+    """The playground's own traits, as the widget model holds them (bytes as base64)."""
+    out = {}
+    for name in Playground.class_own_traits(sync=True):
+        value = getattr(pg, name)
+        out[name] = base64.b64encode(value).decode() if name in BYTES else value
+    return out
+
+
+@pytest.fixture
+def page(tmp_path):
+    webdriver, options, driver_path = _browser()
+    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
+    pg = Playground(dataset="moons", samples=200, noise=0.2, hidden=[6, 4], lr=0.05, seed=0)
+    pg.run_epochs(120)
+    pg.selected = 4
+    html = HARNESS.replace("BYTES", json.dumps(list(BYTES)))
+    html = html.replace("STATE", json.dumps(_state(pg)).replace("</", "<\\/"))
+    html = html.replace("ESM", ESM.read_text().replace("</", "<\\/"))
+    harness = tmp_path / "harness.html"
+    harness.write_text(html)
+    from selenium.webdriver.chrome.service import Service
+
+    browser = webdriver.Chrome(options=options, service=Service(driver_path))
+    try:
+        browser.get(harness.as_uri())
+        for _ in range(100):
+            if browser.execute_script("return window.rendered === true"):
+                break
+            time.sleep(0.05)
+        yield browser, pg
+    finally:
+        browser.quit()
+
+
+def _coloured_pixels(browser, view: str) -> int:
+    return browser.execute_script(
+        """const c = document.querySelector(`canvas[data-view="${arguments[0]}"]`);
+        const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+        let n = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          const hi = Math.max(d[i], d[i + 1], d[i + 2]), lo = Math.min(d[i], d[i + 1], d[i + 2]);
+          if (d[i + 3] > 0 && hi - lo > 40) n++;
+        }
+        return n;""",
+        view,
+    )
+
+
+def test_the_playground_renders_and_a_click_sends_the_point_index(page):
+    browser, pg = page
+    assert browser.execute_script("return window.rendered === true"), browser.get_log("browser")
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "playground.png"))
+    size = browser.execute_script("return document.querySelector('canvas[data-view=boundary]').width")
+    assert _coloured_pixels(browser, "boundary") > 0.5 * size * size  # the heat map covers the plane
+    assert _coloured_pixels(browser, "network") > 300  # coloured edges and neuron pictures
+    assert _coloured_pixels(browser, "curves") > 100  # two coloured curves
+    summary = browser.find_element("css selector", ".cg-summary").text
+    assert summary.startswith("epoch 120") and "train loss" in summary
+
+    # a click on training point k sends {"action": "explain", "index": k}
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    canvas = browser.find_element("css selector", "canvas[data-view=boundary]")
+    k = 17
+    u, v, _ = pg.points["train"][k]
+    box = canvas.rect
+    ActionChains(browser).move_to_element_with_offset(
+        canvas, round(u * box["width"] - box["width"] / 2), round(v * box["height"] - box["height"] / 2)
+    ).click().perform()
+    assert browser.execute_script("return window.sent") == [{"action": "explain", "index": k}]
+
+    # the buttons send their actions; ▶ sets running; a control sets its trait
+    browser.find_element("css selector", "button[data-action=epoch]").click()
+    browser.find_element("css selector", "button[data-action=play]").click()
+    lr = browser.find_element("css selector", "input[data-trait=lr]")
+    lr.clear()
+    lr.send_keys("0.125\n")
+    browser.execute_script("document.querySelector('input[data-trait=lr]').dispatchEvent(new Event('change'))")
+    assert browser.execute_script("return window.sent")[1:] == [{"action": "epoch"}]
+    assert browser.execute_script("return window.model.get('running')") is True
+    assert browser.execute_script("return window.model.get('lr')") == 0.125
+    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == []
