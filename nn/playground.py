@@ -33,19 +33,17 @@ import autograd.viz
 from autograd import Value, enable_grad
 
 from . import playground_views as views
-from .layers import ACTIVATIONS, build
+from .layers import build
 from .playground_setup import (
     BOUNDARY_GRID,
-    DATASETS,
+    CHOICES,
     NEURON_GRID,
-    OPTIMIZERS,
-    SCHEDULES,
     Setup,
     build_setup,
     check_tuning,
     make_schedule,
 )
-from .train import LOSS_NAMES, PENALTIES, Training
+from .train import Training
 
 REFRESH_SECONDS = 0.2
 """While training in the background, the views are redrawn at most this often."""
@@ -110,14 +108,7 @@ class Playground(anywidget.AnyWidget):
         self.test_loss: list[float] = []
         self.test_accuracy: list[float | None] = []
         super().__init__(**settings)
-        self.choices = {
-            "dataset": list(DATASETS),
-            "activation": list(ACTIVATIONS),
-            "loss": list(LOSS_NAMES),
-            "optimizer": list(OPTIMIZERS),
-            "schedule": list(SCHEDULES),
-            "penalty": list(PENALTIES),
-        }
+        self.choices = CHOICES
         self.explorer = ipywidgets.Output()
         """Where a clicked point's backward graph opens (below the playground)."""
         self.on_msg(self._on_msg)
@@ -384,6 +375,14 @@ class Playground(anywidget.AnyWidget):
                 return None
         self._say(f"saved the model to {target}")
         return target
+
+    def snapshot(self) -> Any:
+        """A still picture of the views (boundary with points, curves) as an IPython Image:
+        what a static page, such as the documentation, shows instead of the live widget."""
+        from IPython.display import Image
+
+        with self._lock:
+            return Image(data=views.snapshot_png(self.boundary, self.points, self.view))
 
     def _on_msg(self, widget: Any, content: Any, buffers: Any) -> None:
         """What the buttons and clicks of the browser side send."""

@@ -28,6 +28,15 @@ from .train import LOSS_NAMES, PENALTIES, Training
 DATASETS = ("moons", "circles", "xor", "spirals", "blobs", "csv")
 OPTIMIZERS = ("sgd", "momentum", "adam")
 SCHEDULES = ("constant", "inverse_sqrt", "linear_decay")
+CHOICES = {
+    "dataset": list(DATASETS),
+    "activation": list(ACTIVATIONS),
+    "loss": list(LOSS_NAMES),
+    "optimizer": list(OPTIMIZERS),
+    "schedule": list(SCHEDULES),
+    "penalty": list(PENALTIES),
+}
+"""The values each menu of the widget offers."""
 BOUNDARY_GRID = 48
 """Grid points per side of the decision-boundary image."""
 NEURON_GRID = 24

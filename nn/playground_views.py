@@ -9,6 +9,7 @@ with row 0 at the top of the picture (the highest x₂), four bytes per pixel.
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -145,3 +146,43 @@ def summary_line(history: Any, test_loss: Sequence[float], test_accuracy: Sequen
             parts.append(f"accuracy {test_accuracy[-1]:.1%}")
     parts.append(f"lr {h.lr[-1]:.3g}")
     return ", ".join(parts)
+
+
+def snapshot_png(boundary: bytes, points: dict[str, Any], view: dict[str, Any]) -> bytes:
+    """A still picture of the playground as PNG bytes (matplotlib's object API, no pyplot):
+    the boundary with the train (●) and test (▲) points, and the loss and accuracy curves.
+    What a page without the live widget shows."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(10.5, 3.4))
+    FigureCanvasAgg(fig)
+    ax_map, ax_loss, ax_acc = fig.subplots(1, 3)
+    g, (x0, x1, y0, y1) = view.get("grid", 0), points.get("extent", (0, 1, 0, 1))
+    if g and len(boundary) == g * g * 4:
+        ax_map.imshow(
+            np.frombuffer(boundary, dtype=np.uint8).reshape(g, g, 4), extent=(x0, x1, y0, y1), interpolation="bilinear"
+        )
+    colors = points.get("colors", CLASS_COLORS)
+    for kind, marker in (("train", "o"), ("test", "^")):
+        pts = np.array(points.get(kind) or np.zeros((0, 3)), dtype=float).reshape(-1, 3)
+        xs, ys = x0 + pts[:, 0] * (x1 - x0), y1 - pts[:, 1] * (y1 - y0)
+        ax_map.scatter(xs, ys, c=[colors[int(c) % len(colors)] for c in pts[:, 2]], marker=marker, s=18,
+                       edgecolors="k" if kind == "train" else "w", linewidths=0.5)  # fmt: skip
+    ax_map.set_title("decision boundary")
+    curves = view.get("curves", {})
+    epochs = curves.get("epoch", [])
+    for ax, name in ((ax_loss, "loss"), (ax_acc, "accuracy")):
+        for part, style in (("train", "-"), ("test", "--")):
+            values = [math.nan if v is None else v for v in curves.get(f"{part}_{name}", [])]
+            if values and len(values) == len(epochs):
+                ax.plot(epochs, values, style, label=part)
+        ax.set_title(name)
+        ax.set_xlabel("epoch")
+        ax.grid(True, alpha=0.3)
+        ax.legend()
+    fig.suptitle(view.get("summary", ""), fontsize=10)
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=90)
+    return buf.getvalue()

@@ -228,3 +228,4 @@ def test_the_views_hold_what_the_browser_paints():
         nearer = int(np.linalg.norm(pixel - orange) < np.linalg.norm(pixel - blue))
         right += nearer == c
     assert right / 150 > 0.85
+    assert pg.snapshot().data[:8] == b"\x89PNG\r\n\x1a\n"
