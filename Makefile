@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/compiled.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/player.py
+	$(BIN)/python bench/playground.py
 
 notebooks: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
