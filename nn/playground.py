@@ -24,16 +24,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-import anywidget
+try:
+    import anywidget
+except ImportError as e:  # the notebooks and dev extras install it
+    raise ImportError("nn.playground needs anywidget: pip install 'chaingrad[notebooks]' (or anywidget)") from e
 import ipywidgets
-import numpy as np
 import traitlets as t
 
 import autograd.viz
-from autograd import Value, enable_grad
+from autograd import Value
 
 from . import playground_views as views
-from .layers import build
 from .playground_setup import (
     BOUNDARY_GRID,
     CHOICES,
@@ -41,6 +42,7 @@ from .playground_setup import (
     Setup,
     build_setup,
     check_tuning,
+    loss_graph,
     make_schedule,
 )
 from .train import Training
@@ -329,20 +331,9 @@ class Playground(anywidget.AnyWidget):
         built on a copy of the model (its backward pass leaves the training untouched);
         call ``.backward()`` on it, or open it with ``autograd.viz.explore``."""
         with self._lock:
-            setup = self.setup
-            if setup is None:
+            if self.setup is None:
                 raise ValueError(f"no model to explain with: {self.message}")
-            n = len(setup.y_train)
-            if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not 0 <= i < n:
-                raise ValueError(f"explain_point needs a training point index in 0..{n - 1}, got {i!r}")
-            copy = build(setup.model.config())
-            copy.load_state_dict(setup.model.state_dict())
-            x, target, per_sample = setup.X_train[i].tolist(), int(setup.y_train[i]), setup.run.obj.per_sample
-        with enable_grad():
-            inputs = [Value(v, label=f"x{k + 1}") for k, v in enumerate(x)]
-            loss = per_sample(copy(inputs), target)
-        loss.label = f"loss of point {i} (class {target})"
-        return loss
+            return loss_graph(self.setup, i)
 
     def open_explorer(self, i: int) -> None:
         """Click on training point ``i``: its loss graph opens in the explorer below."""

@@ -15,12 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Value
+from autograd import Value, enable_grad
 from autograd.compile import CompiledGraph, trace
 
 from . import data as D
 from . import playground_views as views
-from .layers import ACTIVATIONS, MLP
+from .layers import ACTIVATIONS, MLP, build
 from .optim import SGD, Adam, Optimizer, constant, inverse_sqrt, linear_decay
 from .plots import CLASS_COLORS, plane_grid
 from .train import LOSS_NAMES, PENALTIES, Training
@@ -184,3 +184,19 @@ def build_setup(settings: Any) -> Setup:
         neuron_probe=trace_neurons(model),
         points=points,
     )
+
+
+def loss_graph(setup: Setup, i: int) -> Value:
+    """The loss of training point ``i`` as a graph of Values at the current weights, built
+    on a copy of the model, so that its backward pass leaves the training untouched."""
+    n = len(setup.y_train)
+    if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not 0 <= i < n:
+        raise ValueError(f"explain_point needs a training point index in 0..{n - 1}, got {i!r}")
+    copy = build(setup.model.config())
+    copy.load_state_dict(setup.model.state_dict())
+    target = int(setup.y_train[i])
+    with enable_grad():
+        inputs = [Value(v, label=f"x{k + 1}") for k, v in enumerate(setup.X_train[i].tolist())]
+        loss = setup.run.obj.per_sample(copy(inputs), target)
+    loss.label = f"loss of point {i} (class {target})"
+    return loss
