@@ -31,8 +31,8 @@ except ImportError as e:  # the notebooks and dev extras install it
 import ipywidgets
 import traitlets as t
 
-import autograd.viz
 from autograd import Value
+from autograd.viz import explore
 
 from . import playground_views as views
 from .playground_setup import (
@@ -343,12 +343,8 @@ class Playground(anywidget.AnyWidget):
             self._say(str(e), error=True)
             return
         self.selected = int(i)
-        explore = getattr(autograd.viz, "explore", None)
-        self.explorer.clear_output()
-        if explore is None:
-            self._say(f"point {i}: its loss graph is pg.explain_point({i}) (the explorer is not available here)")
-            return
-        self.explorer.append_display_data(explore(root))
+        data, metadata = explore(root)._repr_mimebundle_()
+        self.explorer.outputs = ({"output_type": "display_data", "data": data, "metadata": metadata},)
         self._say(f"point {i}: its backward graph is open below, at the weights of epoch {self.epoch}")
 
     def save(self, path: str | Path | None = None) -> Path | None:

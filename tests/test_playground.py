@@ -132,9 +132,9 @@ def test_learning_rate_and_penalty_change_without_reset():
 @pytest.mark.parametrize(
     "settings, says",
     [
-        (dict(samples=0), "samples n >= 2, got 0"),
+        (dict(samples=0), "samples) must be an integer >= 2, got 0"),
         (dict(lr=0.0), "learning rate must be a number > 0, got 0.0"),
-        (dict(hidden=[8, 0]), "positive integer"),
+        (dict(hidden=[8, 0]), "layer size"),
         (dict(dataset="spirals", classes=3, loss="bce"), "use 'ce'"),
         (dict(dataset="csv"), "choose a CSV file"),
         (dict(test_fraction=0.999), "both need at least one"),
@@ -203,8 +203,12 @@ def test_a_training_points_loss_graph_at_the_current_weights():
     assert any(p.grad != 0.0 for p in losses[0].parents[0].parents)
     with pytest.raises(ValueError, match=f"0..{n - 1}"):
         pg.explain_point(n)
-    pg.open_explorer(7)  # what a click on training point 7 does
-    assert pg.selected == 7 and "point 7" in pg.message
+    pg.open_explorer(7)  # what a click on training point 7 does: the explorer opens below
+    assert pg.selected == 7 and "point 7" in pg.message and not pg.error
+    (shown,) = pg.explorer.outputs
+    assert "application/vnd.jupyter.widget-view+json" in shown["data"]
+    pg.open_explorer(n + 5)
+    assert pg.error and f"0..{n - 1}" in pg.message and pg.selected == 7
 
 
 def test_the_views_hold_what_the_browser_paints():
