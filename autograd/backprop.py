@@ -34,7 +34,7 @@ def _sort(roots: list[Value], leaves: bool, found: list[Value]) -> list[Value]:
     """``topological_order``; also appends every leaf met, once each, to ``found``."""
     order: list[Value] = []
     done: set[Value] = set()
-    stack: list[Value | None] = roots[::-1]
+    stack: list[Any] = roots[::-1]  # Values, and None as a marker
     while stack:
         node = stack.pop()
         if node is None:  # a marker: the node under it has every parent placed now

@@ -161,12 +161,13 @@ def judge(scene: Scene, q: Question, answer: float) -> Feedback:
         return Feedback(False, "sign", f"The sign is off: {target} = {n(q.answer)}.")
     if len(q.paths) == 1:
         c, up, local, flow = q.paths[0]
-        if up != 0.0:
+        rule = scene.walk.prims[c]  # c made the node j feeds: an interior node, never a leaf
+        if up != 0.0 and rule is not None:
             return Feedback(
                 False,
                 "local",
                 f"The upstream gradient {_d(scene, root, c)} is {n(up)}, so your answer means a local derivative of "
-                f"{n(answer / up)}; the {scene.walk.prims[c].name} rule gives {_d(scene, c, j)} = {n(local)} here: "
+                f"{n(answer / up)}; the {rule.name} rule gives {_d(scene, c, j)} = {n(local)} here: "
                 f"{n(up)} × {n(local)} = {n(flow)}.",
             )
     pieces = "; ".join(f"from {scene.describe(c)}: {n(up)} × {n(local)} = {n(flow)}" for c, up, local, flow in q.paths)

@@ -235,7 +235,8 @@ def _make_widget_class() -> type:
 
         def __init__(self, root: Value, predict: bool = False, options: DrawOptions | None = None, **opts: Any):
             StepThrough.__init__(self, root, predict, options, **opts)
-            _widget_base().__init__(self)
+            base: Any = _widget_base()
+            base.__init__(self)
             self._push(payload=True)
             self.observe(self._on_step, names="current")
             self.on_msg(self._on_msg)

@@ -323,6 +323,14 @@ def _check_call(node: ast.Call, source: str) -> None:
         raise ExpressionError(f"{func.id} takes exactly one argument, got {len(node.args)}{_where(source, node)}")
 
 
+def _number(node: ast.Constant) -> float:
+    """The number a constant holds (``_check_all`` let only int and float constants through)."""
+    value = node.value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ExpressionError(f"{value!r} is not a number")
+    return float(value)
+
+
 def _evaluate(expr: ast.expr, source: str, names: dict[str, Value], max_exponent: float) -> Value:
     """Value of a checked expression, computed with an explicit stack (no recursion, so
     deep nesting is no problem)."""
@@ -331,10 +339,10 @@ def _evaluate(expr: ast.expr, source: str, names: dict[str, Value], max_exponent
     while stack:
         node, expanded = stack.pop()
         if isinstance(node, ast.Constant):
-            results.append(float(node.value))
+            results.append(_number(node))
         elif isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):
             # -2 is one number, not the negation of 2
-            results.append(_UNARY[type(node.op)](float(node.operand.value)))
+            results.append(_UNARY[type(node.op)](_number(node.operand)))
         elif isinstance(node, ast.Name):
             results.append(names[node.id])
         elif not expanded:

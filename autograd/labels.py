@@ -8,10 +8,10 @@ as a dot with the one-hot.
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from .checks import is_count
 from .value import Value
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def pick(scores: Sequence[Value], onehot: Sequence[Any]) -> Value:
 
 def check_label(label: Any, n_classes: int) -> int:
     """``n_classes``, after checking that ``label`` is a class index below it."""
-    if isinstance(label, bool) or not isinstance(label, numbers.Integral) or not 0 <= label < n_classes:
+    if not is_count(label) or not 0 <= int(label) < n_classes:
         raise ValueError(f"one_hot needs a class index in 0..{n_classes - 1}, got {label!r}")
     return n_classes
 

@@ -192,7 +192,8 @@ def build_steps(
             xs = orient[nodes[0]][1]
             w_idx = np.array([[leaf_value_index(w) for w in orient[i][0]] for i in nodes], dtype=np.intp)
             w_idx = w_idx.reshape(len(nodes), len(xs))
-            b_idx = np.array([leaf_value_index(orient[i][2]) for i in nodes], dtype=np.intp) if key[3] else None
+            biases = [b for b in (orient[i][2] for i in nodes) if b is not None]  # all or none: key[3]
+            b_idx = np.array([leaf_value_index(b) for b in biases], dtype=np.intp) if key[3] else None
             x_need = any(requires[x] for x in xs)
             steps.append(LayerStep(nodes, out, w_idx, b_idx, rows_of([row[x] for x in xs]), x_need, pr.n_params))
         step_requires.append(any(requires[i] for i in nodes))

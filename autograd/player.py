@@ -34,7 +34,7 @@ __all__ = ["payload", "player_fragment", "player_html", "save_player", "asset"]
 
 def asset(name: str) -> str:
     """The text of a file of ``autograd/assets`` (the front end's script and style)."""
-    return resources.files("autograd").joinpath("assets", name).read_text(encoding="utf-8")
+    return (resources.files("autograd") / "assets" / name).read_text(encoding="utf-8")
 
 
 def _display(scene: Scene, j: int, total: float, waiting: int) -> tuple[str, str]:

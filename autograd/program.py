@@ -64,7 +64,10 @@ def record(
     for kind, group in ((PARAM, params), (INPUT, xs), (LABEL, ys)):
         for slot, v in enumerate(group):
             leaf_kind[id(v)] = (kind, slot)
-    codes, parents, slots, constants = [], [], [], []
+    codes: list[int] = []
+    parents: list[tuple[int, ...]] = []
+    slots: list[int] = []
+    constants: list[float] = []
     prims = list(PRIMS)
     prim_code = {id(p): c for c, p in enumerate(prims)}
     for v in order:

@@ -32,7 +32,7 @@ def is_unique(rows: slice | np.ndarray) -> bool:
 
 def add_into(G: np.ndarray, rows: slice | np.ndarray, unique: bool, d: Any) -> None:
     """G[rows] += d, summing over repeated rows."""
-    if unique:
+    if unique or isinstance(rows, slice):  # a slice never repeats a row
         G[rows] += d
     else:
         np.add.at(G, rows, np.broadcast_to(d, (len(rows), G.shape[1])))

@@ -109,11 +109,6 @@ class Value:
     # -- bookkeeping -------------------------------------------------------------------
 
     @property
-    def prim(self) -> Primitive | None:
-        """The row of the primitive table that made this Value (None for a leaf)."""
-        return self._prim
-
-    @property
     def op(self) -> str:
         """Name of the primitive that made this Value ('' for a leaf)."""
         prim = self._prim

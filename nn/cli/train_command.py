@@ -14,7 +14,7 @@ from ..evaluation import evaluate
 from ..layers import ACTIVATIONS, MLP
 from ..loop import fit
 from ..objectives import LOSS_NAMES
-from ..optim import SGD, Adam, constant, inverse_sqrt, linear_decay
+from ..optim import SGD, Adam, Schedule, constant, inverse_sqrt, linear_decay
 from .arguments import fraction, hidden_sizes, non_negative_float, positive_float, positive_int
 from .datasets import add_data_options, load_data
 from .errors import InputError, UsageError
@@ -102,7 +102,11 @@ def run(args: argparse.Namespace) -> int:
     model = MLP(X.shape[1], [*args.hidden, nout], activation=args.activation, seed=args.seed)
     lr0 = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
     steps = args.epochs * (1 if args.batch_size is None else math.ceil(len(y) / args.batch_size))
-    schedule = {"constant": constant(lr0), "invsqrt": inverse_sqrt(lr0), "linear": linear_decay(lr0, lr0 / 10, steps)}
+    schedule: dict[str, Schedule] = {
+        "constant": constant(lr0),
+        "invsqrt": inverse_sqrt(lr0),
+        "linear": linear_decay(lr0, lr0 / 10, steps),
+    }
     lr = schedule[args.schedule]
     if args.optimizer == "adam":
         optimizer: Any = Adam(model.parameters(), lr=lr)
@@ -156,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
         "stop_reason": history.stop_reason,
         "seconds": history.seconds,
     }
-    if X_test is not None:
+    if X_test is not None and y_test is not None:
         test_loss, test_acc = evaluate(model, X_test, y_test, loss, args.l2, compiled=args.compiled)
         print(f"test:  loss {test_loss:.4f}, accuracy {format_accuracy(test_acc)} on {len(y_test)} held-out samples")
         info.update(test_samples=len(y_test), test_loss=test_loss, test_accuracy=test_acc)
