@@ -171,7 +171,7 @@ def _plan(header: dict[str, Any], path: Path) -> list[tuple[int, tuple[int, int]
     indices = sorted({int(name.split(".")[0]) for name in header})
     if not indices:
         raise ValueError(f"{path}: the file holds no weights")
-    plan = []
+    plan: list[tuple[int, tuple[int, int]]] = []
     for k in indices:
         w, b = header.get(f"{k}.weight"), header.get(f"{k}.bias")
         if w is None or b is None:
