@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -376,7 +377,12 @@ class Playground(anywidget.AnyWidget):
         if not isinstance(content, dict):
             return
         action = content.get("action")
-        actions = {"step": self.step, "epoch": self.step_epoch, "reset": self.reset, "save": self.save}
+        actions: dict[str, Callable[[], Any]] = {
+            "step": self.step,
+            "epoch": self.step_epoch,
+            "reset": self.reset,
+            "save": self.save,
+        }
         if action in actions:
             actions[action]()
         elif action == "explain":

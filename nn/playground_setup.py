@@ -22,6 +22,7 @@ from . import data as D
 from . import playground_views as views
 from .layers import ACTIVATIONS, MLP, build
 from .optim import SGD, Adam, Optimizer, constant, inverse_sqrt, linear_decay
+from .outputs import model_outputs
 from .plots import CLASS_COLORS, plane_grid
 from .train import LOSS_NAMES, PENALTIES, Training
 
@@ -197,6 +198,6 @@ def loss_graph(setup: Setup, i: int) -> Value:
     target = int(setup.y_train[i])
     with enable_grad():
         inputs = [Value(v, label=f"x{k + 1}") for k, v in enumerate(setup.X_train[i].tolist())]
-        loss = setup.run.obj.per_sample(copy(inputs), target)
+        loss = setup.run.obj.per_sample(model_outputs(copy, inputs), target)
     loss.label = f"loss of point {i} (class {target})"
     return loss
