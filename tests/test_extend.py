@@ -211,3 +211,13 @@ def test_a_rule_without_return_is_named():
 
     with pytest.raises(PrimitiveError, match="'no_return': its vjp rule returned None \\(is a return missing\\?\\)"):
         primitive("no_return", softplus_forward, forgot)
+
+
+def test_a_name_symbol_or_rule_of_the_wrong_kind():
+    with pytest.raises(ValueError, match="must be a Python identifier such as 'softplus', got 'soft plus'"):
+        primitive("soft plus", softplus_forward, softplus_vjp)
+    with pytest.raises(ValueError, match="primitive 'sp2': its symbol must be a non-empty str, got ''"):
+        primitive("sp2", softplus_forward, softplus_vjp, symbol="")
+    with pytest.raises(TypeError, match="primitive 'sp3': its vjp rule must be a function, got 'g'"):
+        primitive("sp3", softplus_forward, "g")
+    assert not {"soft plus", "sp2", "sp3"} & set(PRIMITIVES)
