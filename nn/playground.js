@@ -295,6 +295,9 @@ function render({ model, el }) {
     button.addEventListener("click", () => model.send({ action }));
   }
   controlInput(model, ["save_path", "to", "text"], choices, buttons);
+  const exporter = element("button", { "data-action": "export", text: "export ONNX" }, buttons);
+  exporter.addEventListener("click", () => model.send({ action: "export" }));
+  controlInput(model, ["export_path", "to", "text"], choices, buttons);
 
   const views = element("div", { class: "cg-views" }, root);
   const figure = (name, caption, w, h) => {

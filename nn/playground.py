@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +64,8 @@ class Playground(anywidget.AnyWidget):
 
     ``Playground(dataset="moons", hidden=[8, 8], lr=0.03)`` — any control as a keyword.
     Methods: ``play()``, ``pause()``, ``wait()``, ``step()`` (one batch), ``step_epoch()``,
-    ``run_epochs(n)``, ``reset()``, ``save(path)``, ``explain_point(i)``, ``snapshot()``.
+    ``run_epochs(n)``, ``reset()``, ``save(path)``, ``export(path)`` (ONNX), ``explain_point(i)``,
+    ``snapshot()``.
     """
 
     _esm = Path(__file__).with_name("playground.js")
@@ -88,6 +88,7 @@ class Playground(anywidget.AnyWidget):
     epochs = t.Int(500).tag(sync=True)  # ▶ trains up to this many epochs
     seed = t.Int(0).tag(sync=True)
     save_path = t.Unicode("model.json").tag(sync=True)
+    export_path = t.Unicode("model.onnx").tag(sync=True)
 
     running = t.Bool(False).tag(sync=True)
     epoch = t.Int(0).tag(sync=True)
@@ -349,19 +350,28 @@ class Playground(anywidget.AnyWidget):
         self._say(f"point {i}: its backward graph is open below, at the weights of epoch {self.epoch}")
 
     def save(self, path: str | Path | None = None) -> Path | None:
-        """Save the model (configuration and weights) as JSON, to ``path`` or ``save_path``;
-        returns the path, or None with a message when it cannot."""
-        target = Path(path if path is not None else self.save_path)
+        """Save the model (configuration and weights) as JSON, which ``nn.load_model`` reads,
+        to ``path`` or ``save_path``; returns the path, or None with a message when it cannot."""
+        return self._write("save", "saved", path or self.save_path, lambda model, target: model.save(target))
+
+    def export(self, path: str | Path | None = None) -> Path | None:
+        """Export the model as an ONNX file (``nn.export.to_onnx``, float64), to ``path`` or
+        ``export_path``; returns the path, or None with a message when it cannot."""
+        from .export import to_onnx
+
+        return self._write("export", "exported", path or self.export_path, to_onnx)
+
+    def _write(self, verb: str, done: str, path: str | Path, writer: Any) -> Path | None:
+        target = Path(path)
         with self._lock:
-            if self.setup is None:
-                self._say(f"nothing to save: {self.message}", error=True)
-                return None
             try:
-                self.setup.model.save(target)
-            except (OSError, ValueError) as e:
-                self._say(f"cannot save the model to {target}: {e}", error=True)
+                if self.setup is None:
+                    raise ValueError(f"nothing to {verb}: {self.message}")
+                writer(self.setup.model, target)
+            except (ImportError, OSError, ValueError) as e:
+                self._say(f"cannot {verb} the model to {target}: {e}", error=True)
                 return None
-        self._say(f"saved the model to {target}")
+        self._say(f"{done} the model to {target}")
         return target
 
     def snapshot(self) -> Any:
@@ -374,16 +384,8 @@ class Playground(anywidget.AnyWidget):
 
     def _on_msg(self, widget: Any, content: Any, buffers: Any) -> None:
         """What the buttons and clicks of the browser side send."""
-        if not isinstance(content, dict):
-            return
-        action = content.get("action")
-        actions: dict[str, Callable[[], Any]] = {
-            "step": self.step,
-            "epoch": self.step_epoch,
-            "reset": self.reset,
-            "save": self.save,
-        }
-        if action in actions:
-            actions[action]()
-        elif action == "explain":
+        action = content.get("action") if isinstance(content, dict) else None
+        if action == "explain":
             self.open_explorer(content.get("index", -1))
+        elif action in ("step", "epoch", "reset", "save", "export"):
+            getattr(self, "step_epoch" if action == "epoch" else action)()

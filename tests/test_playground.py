@@ -14,7 +14,7 @@ from nn import MLP, SGD, Adam, fit
 from nn.data import make_moons, make_spirals, train_test_split
 from nn.optim import inverse_sqrt
 from nn.playground import Playground
-from nn.train import Training, evaluate
+from nn.train import Training, evaluate, predict
 
 MOONS = dict(dataset="moons", samples=200, noise=0.2, test_fraction=0.25, hidden=[8, 8], activation="tanh")
 
@@ -189,6 +189,21 @@ def test_save_writes_a_model_file_load_model_reads(tmp_path):
     assert loaded.state_dict() == pg.run.model.state_dict()
     (tmp_path / "a_file").write_text("not a folder")
     assert pg.save(tmp_path / "a_file" / "model.json") is None and pg.error and "cannot save" in pg.message
+
+
+def test_export_writes_an_onnx_file_that_computes_the_models_scores(tmp_path):
+    onnx = pytest.importorskip("onnx")
+    from onnx.reference import ReferenceEvaluator
+
+    pg = Playground(seed=4)
+    pg.run_epochs(5)
+    path = pg.export(tmp_path / "model.onnx")
+    assert path is not None and "exported" in pg.message
+    X = pg.setup.X_test
+    (scores,) = ReferenceEvaluator(onnx.load(str(path))).run(None, {"x": X})
+    assert np.allclose(scores, predict(pg.run.model, X), rtol=1e-12, atol=1e-12)
+    (tmp_path / "a_file").write_text("not a folder")
+    assert pg.export(tmp_path / "a_file" / "m.onnx") is None and pg.error and "cannot export" in pg.message
 
 
 def test_a_training_points_loss_graph_at_the_current_weights():

@@ -148,12 +148,13 @@ def test_the_playground_renders_and_a_click_sends_the_point_index(page):
 
     # the buttons send their actions; ▶ sets running; a control sets its trait
     browser.find_element("css selector", "button[data-action=epoch]").click()
+    browser.find_element("css selector", "button[data-action=export]").click()
     browser.find_element("css selector", "button[data-action=play]").click()
     lr = browser.find_element("css selector", "input[data-trait=lr]")
     lr.clear()
     lr.send_keys("0.125\n")
     browser.execute_script("document.querySelector('input[data-trait=lr]').dispatchEvent(new Event('change'))")
-    assert browser.execute_script("return window.sent")[1:] == [{"action": "epoch"}]
+    assert browser.execute_script("return window.sent")[1:] == [{"action": "epoch"}, {"action": "export"}]
     assert browser.execute_script("return window.model.get('running')") is True
     assert browser.execute_script("return window.model.get('lr')") == 0.125
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
