@@ -11,6 +11,8 @@ global random state is touched.
 from __future__ import annotations
 
 import csv
+import gzip
+import importlib.util
 import io
 import math
 from collections.abc import Iterator
@@ -162,17 +164,15 @@ def load_digits(n: int | None = None, seed: SeedLike = 0) -> tuple[np.ndarray, n
     """The handwritten digits: 1,797 images of 8×8 pixels, X (n, 64) scaled to [0, 1] (the
     pixels are 0..16) and y the digit 0..9.
 
-    The data is the copy bundled with scikit-learn (``sklearn.datasets.load_digits``, read
-    from disk, no network); install it with the ``digits`` extra. ``n`` takes a random subset
-    of n samples drawn with ``seed`` (None: all of them, in scikit-learn's order).
+    The data is the copy bundled with scikit-learn (the file ``sklearn.datasets.load_digits``
+    reads, from disk, no network); install it with the ``digits`` extra. The file is read
+    directly: importing scikit-learn (and SciPy with it) would take longer than training.
+    ``n`` takes a random subset of n samples drawn with ``seed`` (None: all of them, in
+    scikit-learn's order).
     """
-    try:
-        from sklearn.datasets import load_digits as _sklearn_digits
-    except ImportError as e:
-        raise ImportError(DIGITS_HINT) from e
-    bunch = _sklearn_digits()
-    X = np.asarray(bunch.data, dtype=np.float64) / 16.0
-    y = np.asarray(bunch.target, dtype=np.int64)
+    rows = _digits_rows(_digits_file())
+    X = rows[:, :64] / 16.0
+    y = rows[:, 64].astype(np.int64)
     if n is not None:
         n = count(n, "n (number of samples)", "load_digits", at_least=1)
         if n > len(y):
@@ -180,6 +180,37 @@ def load_digits(n: int | None = None, seed: SeedLike = 0) -> tuple[np.ndarray, n
         take = _rng(seed).permutation(len(y))[:n]
         X, y = X[take], y[take]
     return X, y
+
+
+def _digits_file() -> Path:
+    """scikit-learn's digits.csv.gz, found without importing scikit-learn."""
+    try:
+        spec = importlib.util.find_spec("sklearn")
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(DIGITS_HINT)
+    path = Path(list(spec.submodule_search_locations)[0]) / "datasets" / "data" / "digits.csv.gz"
+    if not path.is_file():
+        raise ImportError(f"{DIGITS_HINT}; this scikit-learn has no {path}")
+    return path
+
+
+def _digits_rows(path: Path) -> np.ndarray:
+    """The file's 1,797 rows of 64 pixels 0..16 and the digit, checked."""
+    try:
+        with gzip.open(path, "rt", encoding="ascii") as f:
+            rows = np.loadtxt(f, delimiter=",", ndmin=2)
+    except (OSError, EOFError, ValueError, UnicodeDecodeError) as e:
+        raise ValueError(f"load_digits: {path} is not the digits data set: {e}") from e
+    pixels, digits = rows[:, :64], rows[:, 64:]
+    if (
+        rows.shape != (1797, 65)
+        or not np.all((pixels >= 0) & (pixels <= 16) & (pixels == np.round(pixels)))
+        or not np.all(np.isin(digits, np.arange(10)))
+    ):
+        raise ValueError(f"load_digits: {path} does not hold 1797 rows of 64 pixels 0..16 and a digit 0..9")
+    return rows
 
 
 def smallest_perceptron() -> tuple[np.ndarray, np.ndarray]:

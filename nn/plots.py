@@ -3,6 +3,8 @@ and the decision boundary of a model on 2-D data.
 
 Figures are drawn with matplotlib's object API on an Agg canvas, never through pyplot's
 global state, so nothing here opens a window or changes the backend of a notebook.
+matplotlib is imported by the functions that draw, not with this module: the grids and
+predictions here, and every command that does not plot, start without it.
 """
 
 from __future__ import annotations
@@ -11,12 +13,9 @@ import io
 import math
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import ListedColormap
-from matplotlib.figure import Figure
 
 from autograd import no_grad
 from autograd.checks import count, real
@@ -24,11 +23,16 @@ from autograd.files import PathLike, write_atomic
 
 from .metrics import class_margins, predicted_classes, threshold_of
 
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
 # colour-blind-friendly class colours (Okabe-Ito)
 CLASS_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
 
 def _save(fig: Figure, path: PathLike) -> Path:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100)
@@ -53,6 +57,8 @@ def plot_history(history: Any, path: PathLike, title: str = "training") -> Path:
         raise ValueError(f"plot_history needs a history with at least one epoch, got {len(loss)} epochs")
     acc = _series(history, "accuracy")
     epochs = np.arange(1, len(loss) + 1)
+    from matplotlib.figure import Figure
+
     fig = Figure(figsize=(9, 3.6))
     ax_loss, ax_right = fig.subplots(1, 2)
     ax_loss.plot(epochs, loss, color=CLASS_COLORS[0])
@@ -146,6 +152,9 @@ def plot_decision_boundary(
     margins = class_margins(scores, threshold_of(loss))
     n_classes = max(int(y.max()) + 1 if len(y) else 0, margins.shape[-1])
     colors = [CLASS_COLORS[k % len(CLASS_COLORS)] for k in range(n_classes)]
+    from matplotlib.colors import ListedColormap
+    from matplotlib.figure import Figure
+
     cmap = ListedColormap(colors)
     fig = Figure(figsize=(5.5, 5))
     ax = fig.subplots()

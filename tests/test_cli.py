@@ -286,3 +286,12 @@ def test_written_files_honour_the_umask(tmp_path):
     assert stat.S_IMODE(model_file.stat().st_mode) == 0o640
     assert stat.S_IMODE(drawing.stat().st_mode) == 0o640
     assert stat.S_IMODE(again.stat().st_mode) == 0o664
+
+
+def test_the_command_starts_without_matplotlib_or_scikit_learn():
+    # they load when a plot is drawn or read the digits' file: a command that does neither waits for neither
+    code = (
+        "import sys, nn.cli; loaded = {m.split('.')[0] for m in sys.modules}; "
+        "assert not loaded & {'matplotlib', 'sklearn', 'scipy'}, loaded & {'matplotlib', 'sklearn', 'scipy'}"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

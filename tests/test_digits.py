@@ -1,12 +1,15 @@
 """The handwritten digits: the loader (scikit-learn's bundled copy, scaled to [0, 1]), its
 message when scikit-learn is missing, compiled training on a subset, and the command."""
 
+import gzip
 import json
+import subprocess
 import sys
 
 import numpy as np
 import pytest
 
+from nn import data
 from nn.cli import main
 from nn.data import load_digits, train_test_split
 from nn.layers import MLP
@@ -24,6 +27,28 @@ def test_load_digits_gives_1797_images_of_64_pixels_in_0_1():
     np.testing.assert_array_equal(np.unique(X * 16), np.arange(17))  # pixels 0..16, divided by 16
     np.testing.assert_array_equal(np.unique(y), np.arange(10))
     assert np.all(np.bincount(y) >= 170)  # about 180 of each digit
+
+
+def test_load_digits_reads_scikit_learns_own_data_without_importing_it():
+    code = (
+        "import sys; from nn.data import load_digits; X, y = load_digits(); "
+        "assert not any(m.split('.')[0] in ('sklearn', 'scipy') for m in sys.modules), 'imported scikit-learn'; "
+        "import numpy as np; from sklearn.datasets import load_digits as theirs; d = theirs(); "
+        "assert np.array_equal(X, d.data / 16.0) and np.array_equal(y, d.target)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_damaged_digits_file_is_a_clear_error(monkeypatch, tmp_path):
+    bad = tmp_path / "digits.csv.gz"
+    with gzip.open(bad, "wt") as f:
+        f.write("1,2,3\n")
+    monkeypatch.setattr(data, "_digits_file", lambda: bad)
+    with pytest.raises(ValueError, match="does not hold 1797 rows"):
+        load_digits()
+    bad.write_bytes(b"not gzip")
+    with pytest.raises(ValueError, match="is not the digits data set"):
+        load_digits()
 
 
 def test_load_digits_subset_is_seeded():
@@ -48,7 +73,7 @@ def test_missing_scikit_learn_names_the_extra(monkeypatch):
 
 
 def test_cli_reports_missing_scikit_learn(monkeypatch, tmp_path, capsys):
-    monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
+    monkeypatch.setitem(sys.modules, "sklearn", None)
     assert main(["train", "--data", "digits", "--compiled", "--out", str(tmp_path / "run"), "--no-progress"]) == 1
     err = capsys.readouterr().err
     assert "chaingrad train: error:" in err and "chaingrad[digits]" in err
