@@ -65,11 +65,14 @@ class CompiledGraph:
                 self._V[self.plan.const_rows] = self.plan.const_rows_val[:, None]
             self._batch = batch
 
-    def forward(self, X: Any, Y: Any = None) -> np.ndarray:
+    def forward(self, X: Any, Y: Any = None, params: np.ndarray | None = None) -> np.ndarray:
         """Run the program on every sample: X is (batch, inputs); Y is (batch, labels) — or
         (batch,) when there is one label, or class indices (batch,) with ``one_hot`` — and may
         be omitted when the program has no labels. Returns the loss of each sample (batch,),
-        or, for a program without a loss, its outputs (batch, outputs)."""
+        or, for a program without a loss, its outputs (batch, outputs).
+
+        The parameters' values are read from their Values, or taken from ``params``, a float
+        array in the order of ``params`` (a training loop that holds them in one array)."""
         pr = self.program
         X = np.asarray(X, dtype=float)
         if X.ndim == 1 and pr.n_inputs == 1:
@@ -88,7 +91,15 @@ class CompiledGraph:
         V[: pr.n_inputs] = X.T
         self._load_labels(Y, batch)
         lv = self.plan.leaf_values
-        lv[: pr.n_params] = np.fromiter((p.data for p in self.params), dtype=float, count=pr.n_params)
+        if params is None:
+            lv[: pr.n_params] = np.fromiter((p.data for p in self.params), dtype=float, count=pr.n_params)
+        elif getattr(params, "shape", None) != (pr.n_params,):
+            raise ValueError(
+                f"forward: params must be an array of the {pr.n_params} parameters' values, "
+                f"got {type(params).__name__} of shape {getattr(params, 'shape', None)}"
+            )
+        else:
+            lv[: pr.n_params] = params
         if len(self.plan.param_rows):
             V[self.plan.param_rows] = lv[self.plan.param_rows_pid][:, None]
         with np.errstate(divide="raise", invalid="raise", over="ignore", under="ignore"):
@@ -149,12 +160,34 @@ class CompiledGraph:
             raise RuntimeError("backward: this program has no loss (the traced function returned only outputs)")
         if not self._forwarded:
             raise RuntimeError("backward: call forward first")
+        # One errstate for the whole pass; only a pass in which numpy met a domain problem
+        # runs again step by step, to raise the plain engine's error naming node and sample.
+        with np.errstate(divide="raise", invalid="raise", over="ignore", under="ignore"):
+            try:
+                pgrad = self._backward_pass(careful=False)
+            except FloatingPointError:
+                pgrad = self._backward_pass(careful=True)
+        if reduction == "mean":
+            pgrad /= self._batch
+        if accumulate:
+            for p, g in zip(self.params, pgrad.tolist()):
+                p.grad += g
+        self.grads = pgrad
+        return pgrad
+
+    def _backward_pass(self, careful: bool) -> np.ndarray:
+        """The steps in reverse, from the loss: the parameters' gradients summed over the batch.
+        ``careful``: each step under its own errstate, explaining a domain problem, and adding
+        up with inf − inf giving nan as in the plain engine."""
         V, G = self._V, self._G
         G.fill(0.0)
         G[self.plan.loss_row] = 1.0
         pgrad = np.zeros(self.program.n_params)
         for step, req in zip(reversed(self.plan.steps), reversed(self.plan.step_requires)):
             if not req:
+                continue
+            if not careful:
+                step.accumulate(G, pgrad, step.local(V, G))
                 continue
             try:
                 with np.errstate(divide="raise", invalid="raise", over="ignore", under="ignore"):
@@ -163,16 +196,10 @@ class CompiledGraph:
                 with np.errstate(all="ignore"):
                     grads = step.local(V, G)
                     self._explain(step, G, grads)
-            with np.errstate(all="ignore"):  # inf - inf gives nan, as in the plain engine
+            with np.errstate(all="ignore"):
                 step.accumulate(G, pgrad, grads)
         if len(self.plan.param_rows):
             scatter(pgrad, self.plan.param_rows_pid, G[self.plan.param_rows].sum(axis=1), True)
-        if reduction == "mean":
-            pgrad /= self._batch
-        if accumulate:
-            for p, g in zip(self.params, pgrad.tolist()):
-                p.grad += g
-        self.grads = pgrad
         return pgrad
 
     # -- errors ------------------------------------------------------------------------------

@@ -666,3 +666,14 @@ def test_the_engine_loads_without_numpy_and_the_replay_loads_it_on_first_use():
         "autograd.trace; assert 'numpy' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_forward_takes_the_parameters_from_an_array_as_from_the_values():
+    w, b = Value(0.5), Value(-0.25)
+    net = trace(lambda xs: (w * xs[0] + b).tanh(), [w, b], inputs=1)
+    X = np.array([[0.1], [2.0], [-3.0]])
+    from_array = net.forward(X, params=np.array([1.5, 0.75]))
+    w.data, b.data = 1.5, 0.75
+    np.testing.assert_array_equal(from_array, net.forward(X))
+    with pytest.raises(ValueError, match="params must be an array of the 2 parameters"):
+        net.forward(X, params=np.array([1.0]))
