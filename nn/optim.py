@@ -13,6 +13,8 @@ import math
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
+
 from autograd import Value
 from autograd.checks import count, is_real, real
 
@@ -121,29 +123,36 @@ class Optimizer:
         for p in self.params:
             p.grad = 0.0
 
-    def _grads(self) -> list[float]:
-        """Each parameter's gradient as a float, plus weight decay; a nan/inf is an error."""
-        wd = self.weight_decay
-        out = []
-        for i, p in enumerate(self.params):
-            g = float(p.grad)
-            if not math.isfinite(g):
-                raise ValueError(
-                    f"{type(self).__name__}.step: the gradient of parameter {i} ({p.label or 'unnamed'}) is {g}; "
-                    "the loss has diverged (try a smaller learning rate)"
-                )
-            out.append(g + wd * p.data if wd else g)
-        return out
-
     def step(self) -> None:
-        raise NotImplementedError
+        """Move each parameter's ``.data`` by the rule of the optimizer, from its ``.grad``."""
+        params = self.params
+        values = np.fromiter((p.data for p in params), dtype=np.float64, count=len(params))
+        grads = np.fromiter((float(p.grad) for p in params), dtype=np.float64, count=len(params))
+        self.update(values, grads)
+        for p, v in zip(params, values.tolist()):
+            p.data = v
 
-    def _begin_step(self) -> tuple[float, list[float]]:
-        grads = self._grads()  # checked before anything changes
+    def update(self, values: np.ndarray, grads: np.ndarray) -> None:
+        """One step on the parameters' values held in an array (in the order of ``params``),
+        changed in place; ``grads`` likewise. What ``step`` does to the Values, for a loop that
+        keeps the parameters in one array while it trains (``fit(compiled=True)``). A nan or
+        inf gradient is an error, raised before anything changes."""
+        if not np.isfinite(grads).all():
+            i = int(np.argmin(np.isfinite(grads)))
+            p = self.params[i]
+            raise ValueError(
+                f"{type(self).__name__}.step: the gradient of parameter {i} ({p.label or 'unnamed'}) is {grads[i]}; "
+                "the loss has diverged (try a smaller learning rate)"
+            )
         t = self.t + 1
         lr = self._check_rate(self.schedule(t), t)
         self.t = t
-        return lr, grads
+        if self.weight_decay:
+            grads = grads + self.weight_decay * values
+        self._move(values, grads, lr)
+
+    def _move(self, values: np.ndarray, grads: np.ndarray, lr: float) -> None:
+        raise NotImplementedError
 
 
 class SGD(Optimizer):
@@ -162,20 +171,17 @@ class SGD(Optimizer):
     ) -> None:
         super().__init__(params, lr, weight_decay)
         self.momentum = real(momentum, "momentum", "SGD", at_least=0.0, below=1.0)
-        self.velocity = [0.0] * len(self.params)
+        self.velocity = np.zeros(len(self.params))
 
-    def step(self) -> None:
-        lr, grads = self._begin_step()
+    def _move(self, values: np.ndarray, grads: np.ndarray, lr: float) -> None:
         mu = self.momentum
         if mu == 0.0:
-            for p, g in zip(self.params, grads):
-                p.data -= lr * g
+            values -= lr * grads
             return
         vel = self.velocity
-        for i, (p, g) in enumerate(zip(self.params, grads)):
-            v = mu * vel[i] - lr * g
-            vel[i] = v
-            p.data += v
+        vel *= mu
+        vel -= lr * grads
+        values += vel
 
     def __repr__(self) -> str:
         return (
@@ -209,20 +215,19 @@ class Adam(Optimizer):
             real(b2, "beta2", "Adam", at_least=0.0, below=1.0),
         )
         self.eps = real(eps, "eps", "Adam", above=0.0)
-        self.m = [0.0] * len(self.params)
-        self.v = [0.0] * len(self.params)
+        self.m = np.zeros(len(self.params))
+        self.v = np.zeros(len(self.params))
 
-    def step(self) -> None:
-        lr, grads = self._begin_step()
+    def _move(self, values: np.ndarray, grads: np.ndarray, lr: float) -> None:
         b1, b2 = self.betas
         c1 = 1.0 - b1**self.t
         c2 = 1.0 - b2**self.t
-        eps = self.eps
         m, v = self.m, self.v
-        for i, (p, g) in enumerate(zip(self.params, grads)):
-            m[i] = b1 * m[i] + (1.0 - b1) * g
-            v[i] = b2 * v[i] + (1.0 - b2) * g * g
-            p.data -= lr * (m[i] / c1) / (math.sqrt(v[i] / c2) + eps)
+        m *= b1
+        m += (1.0 - b1) * grads
+        v *= b2
+        v += (1.0 - b2) * grads * grads
+        values -= lr * (m / c1) / (np.sqrt(v / c2) + self.eps)
 
     def __repr__(self) -> str:
         return f"Adam({len(self.params)} parameters, lr={self.schedule!r}, betas={self.betas}, eps={self.eps:g})"

@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 
 from autograd import Value
@@ -138,3 +139,59 @@ def test_bad_settings_are_clear_errors(make, match):
 def test_parameters_must_be_values():
     with pytest.raises(TypeError, match="parameter 0 is not a Value"):
         SGD([1.0], lr=0.1)
+
+
+def _lecture_adam(w: list[float], grads: list[list[float]], lr: float, b1: float, b2: float, eps: float) -> list[float]:
+    """Adam written out per weight with Python floats, step by step."""
+    w, m, v = list(w), [0.0] * len(w), [0.0] * len(w)
+    for t, g_t in enumerate(grads, 1):
+        for i, g in enumerate(g_t):
+            m[i] = b1 * m[i] + (1.0 - b1) * g
+            v[i] = b2 * v[i] + (1.0 - b2) * g * g
+            w[i] -= lr * (m[i] / (1.0 - b1**t)) / (math.sqrt(v[i] / (1.0 - b2**t)) + eps)
+    return w
+
+
+def test_adam_and_momentum_on_arrays_are_the_per_weight_formulas_bit_for_bit():
+    rng = np.random.default_rng(0)
+    w0 = rng.normal(size=7).tolist()
+    grads = [rng.normal(size=7).tolist() for _ in range(4)]
+    ps = [Value(x) for x in w0]
+    opt = Adam(ps, lr=0.05, betas=(0.8, 0.95), eps=1e-6)
+    for g_t in grads:
+        for p, g in zip(ps, g_t):
+            p.grad = g
+        opt.step()
+    assert [p.data for p in ps] == _lecture_adam(w0, grads, 0.05, 0.8, 0.95, 1e-6)
+    # momentum: vel = mu*vel - lr*g; w += vel
+    values = np.array(w0)
+    sgd = SGD([Value(x) for x in w0], lr=0.1, momentum=0.9)
+    w, vel = list(w0), [0.0] * 7
+    for g_t in grads:
+        sgd.update(values, np.array(g_t))
+        for i, g in enumerate(g_t):
+            vel[i] = 0.9 * vel[i] - 0.1 * g
+            w[i] += vel[i]
+    assert values.tolist() == w
+
+
+def test_update_on_an_array_is_what_step_does_to_the_values():
+    for make in (lambda ps: SGD(ps, lr=0.1, momentum=0.5, weight_decay=0.01), lambda ps: Adam(ps, lr=0.01)):
+        a, b = [Value(x) for x in (0.5, -1.0, 2.0)], [Value(x) for x in (0.5, -1.0, 2.0)]
+        opt_a, opt_b = make(a), make(b)
+        values = np.array([0.5, -1.0, 2.0])
+        for g_t in ([0.1, -0.2, 0.3], [1.0, 0.0, -1.0]):
+            for p, g in zip(a, g_t):
+                p.grad = g
+            opt_a.step()
+            opt_b.update(values, np.array(g_t))
+        assert [p.data for p in a] == values.tolist()
+        assert [p.data for p in b] == [0.5, -1.0, 2.0]  # update leaves the Values alone
+
+
+def test_update_refuses_a_nan_gradient_before_changing_anything():
+    opt = SGD([Value(1.0, "w"), Value(2.0, "b")], lr=0.1, momentum=0.5)
+    values = np.array([1.0, 2.0])
+    with pytest.raises(ValueError, match=r"gradient of parameter 1 \(b\) is nan"):
+        opt.update(values, np.array([0.5, np.nan]))
+    assert values.tolist() == [1.0, 2.0] and opt.t == 0 and opt.velocity.tolist() == [0.0, 0.0]
