@@ -28,7 +28,7 @@ from .metrics import count_correct
 from .objectives import LossFn, check_labels, objective
 from .optim import SGD
 from .outputs import count_outputs, model_outputs, penalised_weights
-from .replay import LossReplay, PenaltyReplay, replayed_score
+from .replay import LossReplay, replayed_score
 
 if importlib.util.find_spec("ipywidgets") is not None:
     from tqdm.auto import tqdm  # a widget bar in Jupyter, the text bar elsewhere
@@ -45,8 +45,14 @@ class Training:
     epoch, the epoch's running sums and the History. ``fit`` drives it to the end; the
     playground (``nn.playground``) steps it live, so both train alike to the last bit.
 
-    ``reg`` and the optimizer's ``schedule`` may be changed between steps (the compiled
-    penalty is traced again for the new ``reg``)."""
+    ``reg`` and the optimizer's ``schedule`` may be changed between steps.
+
+    Compiled, with an optimizer of ``nn.optim`` over the model's parameters, the parameters
+    live in one array while an epoch (or a ``step``) runs: the replay reads them from it, the
+    penalty is computed on it with numpy and the optimizer's ``update`` moves it. They are
+    written back into the model's Values when ``step`` or ``epoch`` returns, however it ends,
+    so the model is current wherever a user can look: in callbacks, on save, after fit, after
+    an interrupt."""
 
     def __init__(
         self,
@@ -81,6 +87,14 @@ class Training:
         self.optimizer, self.convergence = optimizer, convergence
         self.obj = objective(loss, count_outputs(model, X), y)
         self.runner = LossReplay(model, self.obj, X.shape[1]) if compiled else None
+        self._flat = (
+            compiled
+            and callable(getattr(optimizer, "update", None))
+            and [id(p) for p in getattr(optimizer, "params", ())] == [id(p) for p in self.params]
+        )
+        self._theta: np.ndarray | None = None  # the parameters while an epoch runs flat
+        penalised = {id(w) for w in self.weights}
+        self._penalised = np.array([i for i, p in enumerate(self.params) if id(p) in penalised], dtype=np.intp)
         self.reg = reg
         self.full = batch_size is None or batch_size >= len(y)
         self.batch_size = batch_size
@@ -102,9 +116,6 @@ class Training:
     def reg(self, reg: float) -> None:
         reg = real(reg, "reg (the penalty strength λ)", "fit", at_least=0.0)
         self._reg = reg
-        self._penalty = None
-        if self.compiled and reg and self.weights:
-            self._penalty = PenaltyReplay(self.weights, self.params, reg, PENALTIES[self.penalty])
 
     @property
     def epochs(self) -> int:
@@ -112,8 +123,14 @@ class Training:
         return self.history.epochs
 
     def step(self) -> bool:
-        """One batch: forward, the batch objective, backward, ``optimizer.step()``. Returns
+        """One batch: forward, the batch objective, backward, the optimizer's step. Returns
         True when that batch finished an epoch (then the History has grown by one row)."""
+        try:
+            return self._batch()
+        finally:
+            self._write_back()
+
+    def _batch(self) -> bool:
         if not self._left:
             self._left = (
                 [(self.X, self.y)] if self.full else list(minibatches(self.X, self.y, self.batch_size, self.rng))
@@ -133,19 +150,27 @@ class Training:
             if obj.kind != "regression":
                 correct = count_correct([[o.data for o in out] for out in outs], yb, obj.threshold)
             grads = np.fromiter((p.grad for p in params), dtype=np.float64, count=len(params))
+            self._optimizer_step()
         else:
-            batch_loss, scores = self.runner.run(Xb, yb)
+            theta = self._theta
+            if theta is None:
+                theta = np.fromiter((p.data for p in params), dtype=np.float64, count=len(params))
+                if self._flat:
+                    self._theta = theta
+            batch_loss, scores = self.runner.run(Xb, yb, params=theta)
             grads = self.runner.net.grads
-            if self._penalty is not None:
-                batch_loss += self._penalty.run()
-                grads = grads + self._penalty.net.grads
-            for p, g in zip(params, grads.tolist()):  # what .backward() of the batch objective gives
-                p.grad += g
+            if self._reg and len(self._penalised):
+                value, penalty_grads = self._penalty(theta)
+                batch_loss += value
+                grads = grads + penalty_grads
             if obj.kind != "regression":
                 correct = count_correct(scores, yb, obj.threshold)
-        self.optimizer.step()
-        for p in params:
-            p.grad = 0.0
+            if self._flat:
+                self.optimizer.update(theta, grads)
+            else:
+                for p, g in zip(params, grads.tolist()):  # what .backward() of the batch objective gives
+                    p.grad += g
+                self._optimizer_step()
         share = len(yb) / len(self.y)
         total, right, grad_sum = self._sums
         self._sums = (total + batch_loss * share, right + correct, grad_sum + grads * share)
@@ -153,6 +178,35 @@ class Training:
             return False
         self._end_epoch()
         return True
+
+    def _optimizer_step(self) -> None:
+        """``optimizer.step()`` on the Values, then their gradients cleared."""
+        self.optimizer.step()
+        for p in self.params:
+            p.grad = 0.0
+
+    def _penalty(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        """reg·R(W) and its gradient for every parameter, from the parameters' values: the
+        numbers the plain engine's ``penalty(weights) * reg`` gives (L2: 2·reg·w, as w·w's
+        dot node adds reg·w twice; L1: reg·sign(w), 0 at 0)."""
+        reg, index = self._reg, self._penalised
+        w = theta[index]
+        grads = np.zeros_like(theta)
+        if self.penalty == "l2":
+            value = float(w @ w) * reg
+            rw = reg * w
+            grads[index] = rw + rw
+        else:
+            value = float(np.abs(w).sum()) * reg
+            grads[index] = reg * np.sign(w)
+        return value, grads
+
+    def _write_back(self) -> None:
+        """The parameters held in the array, back into the model's Values."""
+        theta, self._theta = self._theta, None
+        if theta is not None:
+            for p, v in zip(self.params, theta.tolist()):
+                p.data = v
 
     def evaluate(self, X: Any, y: Any) -> tuple[float, float | None]:
         """(loss, accuracy) at the current weights on another set, e.g. the test set, as
@@ -166,8 +220,11 @@ class Training:
     def epoch(self) -> str:
         """Run the batches left in the current epoch (a whole epoch after the last one ended);
         returns ``stop_reason``: "" to go on, else why training should stop."""
-        while not self.step():
-            pass
+        try:
+            while not self._batch():
+                pass
+        finally:
+            self._write_back()
         return self.stop_reason
 
     def _end_epoch(self) -> None:

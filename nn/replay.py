@@ -1,5 +1,5 @@
-"""The compiled path of ``fit``, ``evaluate`` and ``predict``: the model, the per-sample
-loss and the penalty traced once with ``autograd.compile.trace`` and replayed over a
+"""The compiled path of ``fit``, ``evaluate`` and ``predict``: the model and the per-sample
+loss traced once with ``autograd.compile.trace`` and replayed over a
 whole batch with numpy.
 
 The losses are those of ``nn.losses``, with the label as data: a binary or regression
@@ -57,8 +57,12 @@ class LossReplay:
             fn, f"the loss {obj.name!r}", model.parameters(), inputs=nin, labels=n_labels, one_hot=self.one_hot
         )
 
-    def run(self, X: np.ndarray, y: np.ndarray, backward: bool = True) -> tuple[float, np.ndarray]:
-        losses = self.net.forward(X, y if self.one_hot else np.asarray(y, dtype=np.float64))
+    def run(
+        self, X: np.ndarray, y: np.ndarray, backward: bool = True, params: np.ndarray | None = None
+    ) -> tuple[float, np.ndarray]:
+        """(mean loss, scores) of the batch; ``params``: the parameters' values as an array
+        (default: read from the model's Values)."""
+        losses = self.net.forward(X, y if self.one_hot else np.asarray(y, dtype=np.float64), params)
         if backward:
             self.net.backward("mean", accumulate=False)
         return float(losses.mean()), self.net.outputs()
@@ -82,24 +86,3 @@ def replayed_score(
             value += float(reg) * penalty(penalised_weights(model)).data
     acc = None if obj.kind == "regression" else count_correct(scores, y, obj.threshold) / len(y)
     return float(value), acc
-
-
-class PenaltyReplay:
-    """reg·R(W), traced once: ``run`` returns its value and leaves its gradient with respect to
-    every parameter in ``self.net.grads`` (the plain engine's penalty on thousands of weights
-    would cost more than the replay of a whole batch)."""
-
-    def __init__(
-        self,
-        weights: list[Value],
-        params: list[Value],
-        reg: float,
-        penalty: Callable[[Sequence[Value]], Value] = L.l2_penalty,
-    ) -> None:
-        self.net = traced(lambda xs: penalty(weights) * float(reg), "the penalty", params, inputs=0)
-        self.X = np.zeros((1, 0))
-
-    def run(self) -> float:
-        value = float(self.net.forward(self.X)[0])
-        self.net.backward("sum", accumulate=False)
-        return value
