@@ -22,7 +22,7 @@ __all__ = ["check_answer"]
 def _engine_answer(f: Callable[..., Any], at: dict[str, Any], wrt: str) -> tuple[Any, Any, dict[str, Any]]:
     """The engine's derivative of f at ``at`` with respect to ``wrt``: a number, a list (a list
     argument, or a list of outputs) or a matrix J[a][b] = ∂outₐ/∂wrt_b. Also f's value."""
-    vals = {k: [Value(float(u)) for u in v] if isinstance(v, Sequence) else Value(float(v)) for k, v in at.items()}
+    vals = {k: [Value(u) for u in v] if isinstance(v, list) else Value(v) for k, v in at.items()}
     out = f(**vals)
     target = vals[wrt]
     inputs = target if isinstance(target, list) else [target]
@@ -34,6 +34,17 @@ def _engine_answer(f: Callable[..., Any], at: dict[str, Any], wrt: str) -> tuple
     if isinstance(out, Value):
         return d(out), out.data, vals
     return [d(y) for y in out], [y.data for y in out], vals
+
+
+def _numbers(v: Any) -> float | list[float]:
+    """A point's coordinate as check_answer uses it: a float, or a list of floats (from any
+    sequence or numpy array)."""
+    if isinstance(v, (str, bytes)):
+        raise TypeError(f"check_answer: the point's values must be numbers or lists of numbers, got {v!r}")
+    if isinstance(v, Sequence) or hasattr(v, "tolist"):
+        flat = v.tolist() if hasattr(v, "tolist") else list(v)
+        return [float(u) for u in flat] if isinstance(flat, list) else float(flat)
+    return float(v)
 
 
 def _flat(x: Any) -> list[float]:
@@ -59,6 +70,7 @@ def check_answer(
     if wrt not in at:
         raise ValueError(f"check_answer: wrt={wrt!r} is not one of the arguments {list(at)}")
     title = name or f"∂/∂{wrt}"
+    at = {k: _numbers(v) for k, v in at.items()}
     if answer is ... or answer is None:
         return Report(title, solved=False)
     expected, value, vals = _engine_answer(f, at, wrt)
@@ -71,12 +83,15 @@ def check_answer(
         return Report(title, checked=f"{_show(answer)} agrees with the engine at {_point(at)}")
     others = {}
     for k, v in at.items():
-        if k != wrt and not isinstance(v, Sequence) and not isinstance(at[wrt], Sequence):
+        if k != wrt and not isinstance(v, list) and not isinstance(at[wrt], list):
             theirs = _flat(_engine_answer(f, at, k)[0])
             if len(theirs) == len(exp):
                 others[f"{k}, not {wrt}"] = [theirs[j] for j in bad]
     outs = [_flat(value)[j] if len(_flat(value)) == len(exp) else 0.5 for j in bad]
-    slips = [(why, [_slipped(f, at, wrt, row, wrong)[j] for j in bad]) for row, wrong, why in SLIPS]
+    slips = []
+    for row, wrong, why in SLIPS:
+        theirs = _slipped(f, at, wrt, row, wrong)
+        slips.append((why, [theirs[j] for j in bad]))
     why = name_mistake([got[j] for j in bad], [exp[j] for j in bad], others, outs, slips, with_g=False)
     why = why or _missing_factor([got[j] for j in bad], [exp[j] for j in bad], at, wrt)
     where = f" (entry {np.unravel_index(bad[0], np.shape(expected))})" if len(exp) > 1 else ""
@@ -92,7 +107,7 @@ def check_answer(
 
 def _slipped(f: Callable[..., Any], at: dict[str, Any], wrt: str, row: str, wrong: Callable[..., Any]) -> list[float]:
     """The answer, flat, of a derivation that used the wrong rule at every node of ``row``."""
-    vals = {k: [Value(float(u)) for u in v] if isinstance(v, Sequence) else Value(float(v)) for k, v in at.items()}
+    vals = {k: [Value(u) for u in v] if isinstance(v, list) else Value(v) for k, v in at.items()}
     out = f(**vals)
     target = vals[wrt]
     inputs = target if isinstance(target, list) else [target]
@@ -102,7 +117,7 @@ def _slipped(f: Callable[..., Any], at: dict[str, Any], wrt: str, row: str, wron
 def _missing_factor(got: list[float], exp: list[float], at: dict[str, Any], wrt: str) -> str | None:
     """A chain-rule factor left out: the answer is the expected one divided by an input."""
     for k, v in at.items():
-        if k != wrt and not isinstance(v, Sequence) and abs(float(v)) > 1e-9 and abs(float(v) - 1.0) > 1e-9:
+        if k != wrt and not isinstance(v, list) and abs(v) > 1e-9 and abs(v - 1.0) > 1e-9:
             if fits(got, [e / float(v) for e in exp]):
                 return f"a factor of {k} = {float(v):g} is missing (the chain rule's last step?)"
             if fits(got, [e * float(v) for e in exp]):

@@ -125,7 +125,7 @@ def check_primitive(
     report = Report(prim.name)
     try:
         if points is not None:
-            pts = [tuple(float(v) for v in (p if isinstance(p, Sequence) else [p])) for p in points]
+            pts = [tuple(float(v) for v in np.atleast_1d(np.asarray(p, dtype=float))) for p in points]
         else:
             n = n_args if n_args is not None else arity(prim)
             if n is None:

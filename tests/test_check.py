@@ -10,6 +10,7 @@ import pytest
 
 from autograd import PRIMITIVES, Value, check_answer, check_primitive, primitive
 from autograd.primitives import BUILTIN, FLOAT
+from nn import losses as L
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -255,3 +256,12 @@ def test_the_check_builds_its_graphs_inside_no_grad_too():
 
     with no_grad():
         assert check_primitive(primitive("sp_no_grad", *CORRECT["softplus"])).ok
+
+
+def test_numpy_points_and_answers():
+    import numpy as np
+
+    assert check_primitive(primitive("np_pts", *CORRECT["hinge"]), points=np.array([[0.3, 1.0], [-2.0, -1.0]])).ok
+    s = np.array([3.2, 5.1, -1.7])
+    report = check_answer(np.array([-1.0, 1.0, 0.0]), lambda s: L.multiclass_hinge(s, 0), dict(s=s))
+    assert report.ok, str(report)
