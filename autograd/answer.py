@@ -89,9 +89,9 @@ def check_answer(
                 others[f"{k}, not {wrt}"] = [theirs[j] for j in bad]
     outs = [_flat(value)[j] if len(_flat(value)) == len(exp) else 0.5 for j in bad]
     slips = []
-    for row, wrong, why in SLIPS:
+    for row, wrong, slip in SLIPS:
         theirs = _slipped(f, at, wrt, row, wrong)
-        slips.append((why, [theirs[j] for j in bad]))
+        slips.append((slip, [theirs[j] for j in bad]))
     why = name_mistake([got[j] for j in bad], [exp[j] for j in bad], others, outs, slips, with_g=False)
     why = why or _missing_factor([got[j] for j in bad], [exp[j] for j in bad], at, wrt)
     where = f" (entry {np.unravel_index(bad[0], np.shape(expected))})" if len(exp) > 1 else ""
