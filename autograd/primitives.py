@@ -16,6 +16,9 @@ work on all of them, so most rules are written with them alone; everything else 
 through ``m``. The plain backward, the
 higher-order gradients, the drawing and the compiled replay all read this one table.
 
+Every row enters it through ``define``, the built-in rows below as much as the rows users add
+with ``autograd.primitive`` (``autograd.extend`` names all the extension points).
+
 Kinks: relu and abs use the subgradient 0 at 0.
 """
 
