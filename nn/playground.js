@@ -281,6 +281,14 @@ function render({ model, el }) {
   const choices = model.get("choices") || {};
   for (const control of CONTROLS) controlInput(model, control, choices, controls);
 
+  const upload = element("label", { text: "or open a CSV " }, controls);
+  const chooser = element("input", { type: "file", accept: ".csv,text/csv", "data-action": "csv" }, upload);
+  chooser.addEventListener("change", async () => {
+    const file = chooser.files[0];
+    if (file) model.send({ action: "csv", name: file.name, text: await file.text() });
+    chooser.value = "";
+  });
+
   const buttons = element("div", { class: "cg-buttons" }, root);
   const play = element("button", { "data-action": "play", title: "train in the background" }, buttons);
   const showPlay = () => (play.textContent = model.get("running") ? "⏸ pause" : "▶ play");

@@ -19,6 +19,7 @@ the widget, never a traceback.
 
 from __future__ import annotations
 
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -36,14 +37,14 @@ from autograd.viz import explore
 
 from . import playground_views as views
 from .playground_setup import (
-    BOUNDARY_GRID,
     CHOICES,
-    NEURON_GRID,
     Setup,
     build_setup,
     check_tuning,
     loss_graph,
     make_schedule,
+    render,
+    store_upload,
 )
 from .train import Training
 
@@ -96,7 +97,7 @@ class Playground(anywidget.AnyWidget):
     message = t.Unicode("").tag(sync=True)
     error = t.Bool(False).tag(sync=True)
     selected = t.Int(-1).tag(sync=True)
-    choices = t.Dict().tag(sync=True)
+    choices = t.Dict(CHOICES).tag(sync=True)
     points = t.Dict().tag(sync=True)
     view = t.Dict().tag(sync=True)
     boundary = t.Bytes(b"").tag(sync=True)
@@ -109,10 +110,8 @@ class Playground(anywidget.AnyWidget):
         self._ready = False
         self.setup: Setup | None = None
         """The data, model and Training of the current run (None while the settings are bad)."""
-        self.test_loss: list[float] = []
-        self.test_accuracy: list[float | None] = []
         super().__init__(**settings)
-        self.choices = CHOICES
+        self._uploads = tempfile.TemporaryDirectory(prefix="chaingrad-playground-")
         self.explorer = ipywidgets.Output()
         """Where a clicked point's backward graph opens (below the playground)."""
         self.on_msg(self._on_msg)
@@ -145,7 +144,6 @@ class Playground(anywidget.AnyWidget):
                 self._say(str(e), error=True)
                 self._show()
                 return False
-            self.test_loss, self.test_accuracy = [], []
             self.points = self.setup.points
             self.epoch, self.stop_reason, self.selected = 0, "", -1
             self._say("")
@@ -193,8 +191,8 @@ class Playground(anywidget.AnyWidget):
         if ended:
             if len(setup.y_test):
                 loss, acc = run.evaluate(setup.X_test, setup.y_test)
-                self.test_loss.append(loss)
-                self.test_accuracy.append(acc)
+                setup.test_loss.append(loss)
+                setup.test_accuracy.append(acc)
             self.epoch = run.epochs
             reason = run.stop_reason or (f"ran all {self.epochs} epochs" if run.epochs >= self.epochs else "")
             if reason:
@@ -299,32 +297,7 @@ class Playground(anywidget.AnyWidget):
     def _show(self) -> None:
         """Compute every view from the current weights and send them (one message)."""
         with self.hold_sync():
-            setup = self.setup
-            if setup is None:
-                self.boundary, self.neurons, self.view = b"", b"", {}
-                return
-            run, model = setup.run, setup.model
-            n_out = model.layers[-1].nout
-            outs = setup.probe.forward(setup.grid)
-            scores = outs[:, -n_out:].reshape(BOUNDARY_GRID, BOUNDARY_GRID, n_out)
-            self.boundary = views.boundary_image(scores, run.obj.threshold)
-            hidden = setup.neuron_probe.forward(setup.neuron_grid)[:, :-n_out]
-            self.neurons = views.neuron_images(hidden.reshape(NEURON_GRID, NEURON_GRID, -1))
-            h = run.history
-            keep = views.thin(h.epochs)
-            self.view = {
-                "grid": BOUNDARY_GRID,
-                "neuron_grid": NEURON_GRID,
-                "network": views.network_diagram(model),
-                "curves": {
-                    "epoch": [i + 1 for i in keep],
-                    "train_loss": views.series(h.loss, keep),
-                    "test_loss": views.series(self.test_loss, keep),
-                    "train_accuracy": views.series(h.accuracy, keep),
-                    "test_accuracy": views.series(self.test_accuracy, keep),
-                },
-                "summary": views.summary_line(h, self.test_loss, self.test_accuracy),
-            }
+            self.boundary, self.neurons, self.view = (b"", b"", {}) if self.setup is None else render(self.setup)
 
     # -- a training point's backward graph, saving ---------------------------------------------
 
@@ -374,6 +347,16 @@ class Playground(anywidget.AnyWidget):
         self._say(f"{done} the model to {target}")
         return target
 
+    def upload_csv(self, name: str, text: str) -> None:
+        """A CSV file chosen in the browser becomes the data set (kept in a folder of its own)."""
+        try:
+            path = store_upload(self._uploads.name, str(name), str(text))
+        except (ValueError, OSError) as e:
+            self._say(str(e), error=True)
+            return
+        with self.hold_trait_notifications():
+            self.csv_path, self.dataset = str(path), "csv"
+
     def snapshot(self) -> Any:
         """A still picture of the views (boundary with points, curves) as an IPython Image:
         what a static page, such as the documentation, shows instead of the live widget."""
@@ -387,5 +370,7 @@ class Playground(anywidget.AnyWidget):
         action = content.get("action") if isinstance(content, dict) else None
         if action == "explain":
             self.open_explorer(content.get("index", -1))
+        elif action == "csv":
+            self.upload_csv(content.get("name", ""), content.get("text", ""))
         elif action in ("step", "epoch", "reset", "save", "export"):
             getattr(self, "step_epoch" if action == "epoch" else action)()

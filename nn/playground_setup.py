@@ -1,7 +1,9 @@
-"""The playground's settings made real: the data set and its split, the MLP, the optimizer
-with its schedule, the ``Training`` (compiled), the grids the views are drawn on, and the
-compiled replay of every neuron. Each setting is checked here, with a message that says
-what to change: the widget shows it instead of raising.
+"""The playground's settings made real, and its views computed: the data set and its split
+(a CSV file chosen in the browser is stored first), the MLP, the optimizer with its
+schedule, the ``Training`` (compiled), the grids the views are drawn on, the compiled replay
+of every neuron, a training point's loss graph, and ``render``, every view at the current
+weights. Each setting is checked here, with a message that says what to change: the widget
+shows it instead of raising.
 
 ``settings`` is any object with the playground's control names as attributes (the
 ``Playground`` widget itself).
@@ -10,13 +12,15 @@ what to change: the widget shows it instead of raising.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from autograd import Value, enable_grad
 from autograd.compile import CompiledGraph, trace
+from autograd.files import write_atomic
 
 from . import data as D
 from . import playground_views as views
@@ -25,6 +29,7 @@ from .optim import SGD, Adam, Optimizer, constant, inverse_sqrt, linear_decay
 from .outputs import model_outputs
 from .plots import CLASS_COLORS, plane_grid
 from .train import LOSS_NAMES, PENALTIES, Training
+from .userfiles import MAX_FILE_BYTES
 
 DATASETS = ("moons", "circles", "xor", "spirals", "blobs", "csv")
 OPTIMIZERS = ("sgd", "momentum", "adam")
@@ -65,6 +70,15 @@ def load_data(settings: Any) -> tuple[np.ndarray, np.ndarray]:
     if y.dtype.kind not in "iu":
         raise ValueError(f"the playground classifies: labels must be classes, got numbers such as {y[:3].tolist()}")
     return X, y
+
+
+def store_upload(folder: str | Path, name: str, text: str) -> Path:
+    """A CSV file chosen in the browser (its name and text), written into ``folder`` under its
+    own base name so that messages name it; refused above ``MAX_FILE_BYTES``, as any CSV is."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise ValueError(f"{name}: {size} bytes is more than a CSV file may hold ({MAX_FILE_BYTES} bytes)")
+    return write_atomic(Path(folder) / (Path(name).name or "data.csv"), text)
 
 
 def make_schedule(settings: Any, batches: int) -> Any:
@@ -133,6 +147,9 @@ class Setup:
     probe: CompiledGraph
     neuron_probe: CompiledGraph
     points: dict[str, Any]
+    test_loss: list[float] = field(default_factory=list)
+    """The test set's loss after each epoch (empty without a test set)."""
+    test_accuracy: list[float | None] = field(default_factory=list)
 
 
 def build_setup(settings: Any) -> Setup:
@@ -201,3 +218,29 @@ def loss_graph(setup: Setup, i: int) -> Value:
         loss = setup.run.obj.per_sample(model_outputs(copy, inputs), target)
     loss.label = f"loss of point {i} (class {target})"
     return loss
+
+
+def render(setup: Setup) -> tuple[bytes, bytes, dict[str, Any]]:
+    """Every view at the current weights: the boundary image, the hidden neurons' images, and
+    the rest (network, curves, summary line) as plain data, for the ``Playground`` to send."""
+    run, model = setup.run, setup.model
+    n_out = model.layers[-1].nout
+    scores = setup.probe.forward(setup.grid)[:, -n_out:].reshape(BOUNDARY_GRID, BOUNDARY_GRID, n_out)
+    hidden = setup.neuron_probe.forward(setup.neuron_grid)[:, :-n_out]
+    h = run.history
+    keep = views.thin(h.epochs)
+    view = {
+        "grid": BOUNDARY_GRID,
+        "neuron_grid": NEURON_GRID,
+        "network": views.network_diagram(model),
+        "curves": {
+            "epoch": [i + 1 for i in keep],
+            "train_loss": views.series(h.loss, keep),
+            "test_loss": views.series(setup.test_loss, keep),
+            "train_accuracy": views.series(h.accuracy, keep),
+            "test_accuracy": views.series(setup.test_accuracy, keep),
+        },
+        "summary": views.summary_line(h, setup.test_loss, setup.test_accuracy),
+    }
+    boundary = views.boundary_image(scores, run.obj.threshold)
+    return boundary, views.neuron_images(hidden.reshape(NEURON_GRID, NEURON_GRID, -1)), view

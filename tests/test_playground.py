@@ -161,6 +161,18 @@ def test_a_csv_with_text_in_a_feature_column_is_a_message(tmp_path):
     assert not pg.error and pg.run is not None and len(pg.points["train"]) == 30
 
 
+def test_a_csv_chosen_in_the_browser_becomes_the_data_set():
+    pg = Playground()
+    rows = [f"{x:.3f},{y:.3f},{'in' if x * x + y * y < 0.4 else 'out'}" for x, y in
+            np.random.default_rng(1).uniform(-1, 1, (60, 2))]  # fmt: skip
+    pg._on_msg(pg, {"action": "csv", "name": "../rings.csv", "text": "\n".join(rows) + "\n"}, [])
+    assert pg.dataset == "csv" and pg.csv_path.endswith("rings.csv") and not pg.error, pg.message
+    assert len(pg.points["train"]) == 45 and len(pg.points["test"]) == 15
+    assert "/../" not in pg.csv_path
+    pg.upload_csv("bad.csv", "x1,x2,label\n0.5,1.0,0\n0.1,oops,1\n")
+    assert pg.error and "bad.csv, line 3" in pg.message and pg.run is None
+
+
 def test_a_bad_value_while_training_keeps_the_last_good_one():
     pg = Playground(seed=3)
     pg.run_epochs(2)

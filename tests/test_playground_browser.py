@@ -157,5 +157,18 @@ def test_the_playground_renders_and_a_click_sends_the_point_index(page):
     assert browser.execute_script("return window.sent")[1:] == [{"action": "epoch"}, {"action": "export"}]
     assert browser.execute_script("return window.model.get('running')") is True
     assert browser.execute_script("return window.model.get('lr')") == 0.125
+    # a CSV file chosen in the page is sent with its name and text
+    chosen = ARTIFACTS / "chosen.csv"
+    chosen.write_text("x1,x2,label\n0.5,1.0,a\n0.1,0.2,b\n")
+    browser.find_element("css selector", "input[data-action=csv]").send_keys(str(chosen))
+    for _ in range(100):
+        if len(browser.execute_script("return window.sent")) > 3:
+            break
+        time.sleep(0.05)
+    assert browser.execute_script("return window.sent")[3] == {
+        "action": "csv",
+        "name": "chosen.csv",
+        "text": chosen.read_text(),
+    }
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert errors == []
