@@ -23,7 +23,7 @@ from .backprop import grad
 from .extend import NotWritten, Operation, PrimitiveError, arity
 from .mistakes import KINK, SLIPS, G, Report, and_more, central, close, name_mistake, slipped
 from .modes import enable_grad
-from .primitives import FLOAT, VALUE, FloatMath, Primitive
+from .primitives import FLOAT, PRIMITIVES, VALUE, FloatMath, Primitive
 from .value import Value, apply
 
 __all__ = ["check_primitive"]
@@ -55,10 +55,16 @@ class _KinkMath(FloatMath):
         return FloatMath.sign(a)
 
 
-def _rules(op: Operation | Primitive) -> tuple[Primitive, Callable[..., Any], Callable[..., Any]]:
+def _rules(op: Operation | Primitive | str) -> tuple[Primitive, Callable[..., Any], Callable[..., Any]]:
+    if isinstance(op, str):
+        if op not in PRIMITIVES:
+            raise ValueError(f"check_primitive: no row named {op!r} in the table (rows: {', '.join(PRIMITIVES)})")
+        op = PRIMITIVES[op]
     prim = op.prim if isinstance(op, Operation) else op
     if not isinstance(prim, Primitive):
-        raise TypeError(f"check_primitive needs an operation of autograd.primitive or a Primitive, got {op!r}")
+        raise TypeError(
+            f"check_primitive needs an operation of autograd.primitive, a Primitive or a row's name, got {op!r}"
+        )
     return prim, getattr(prim.forward, "__wrapped__", prim.forward), getattr(prim.vjp, "__wrapped__", prim.vjp)
 
 
@@ -104,7 +110,7 @@ def _at(names: list[str], x: Sequence[float]) -> str:
 
 
 def check_primitive(
-    op: Operation | Primitive,
+    op: Operation | Primitive | str,
     points: Sequence[Any] | None = None,
     order: int = 2,
     reference: Callable[..., float] | None = None,
@@ -114,6 +120,7 @@ def check_primitive(
 ) -> Report:
     """Check a primitive's rules and return a ``Report`` (see the module docstring).
 
+    ``op``: what ``autograd.primitive`` returned, a ``Primitive``, or the name of a row.
     ``points``: the points to check (a number each for one argument, else a sequence);
     by default ``count`` points drawn inside the domain, away from kinks. ``reference(*x)``:
     what the forward rule should compute, in plain Python. ``n_args``: how many arguments to

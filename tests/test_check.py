@@ -265,3 +265,9 @@ def test_numpy_points_and_answers():
     s = np.array([3.2, 5.1, -1.7])
     report = check_answer(np.array([-1.0, 1.0, 0.0]), lambda s: L.multiclass_hinge(s, 0), dict(s=s))
     assert report.ok, str(report)
+
+
+def test_a_row_by_its_name():
+    assert check_primitive("tanh").ok
+    with pytest.raises(ValueError, match="no row named 'tahn' in the table"):
+        check_primitive("tahn")
