@@ -125,6 +125,8 @@ def test_bad_files_are_refused_with_the_file_named(tmp_path):
     _expect_refused(tmp_path / "lies", "header claims 1,000,000,000 bytes")
     (tmp_path / "notjson").write_bytes(struct.pack("<Q", 3) + b"{{{")
     _expect_refused(tmp_path / "notjson", "header is not JSON")
+    (tmp_path / "meta").write_bytes(struct.pack("<Q", 20) + b'{"__metadata__": 5} ')
+    _expect_refused(tmp_path / "meta", "__metadata__ is not a mapping of strings")
     cases = {
         "name": ({"fc.weight": np.ones((2, 3)), "fc.bias": np.ones(2)}, "'fc.bias' is not a Linear layer"),
         "dtype": ({"0.weight": np.ones((2, 3), dtype=np.int64), "0.bias": np.ones(2)}, "dtype 'I64'"),

@@ -151,6 +151,8 @@ def read_header(data: bytes, path: Path) -> tuple[dict[str, Any], dict[str, str]
     if not isinstance(header, dict):
         raise ValueError(f"{path}: not a safetensors file (its header is not a JSON object)")
     metadata = header.pop("__metadata__", None) or {}
+    if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
+        raise ValueError(f"{path}: not a safetensors file (its __metadata__ is not a mapping of strings)")
     for name, entry in header.items():
         if not _NAME.fullmatch(name):
             raise ValueError(
@@ -161,7 +163,11 @@ def read_header(data: bytes, path: Path) -> tuple[dict[str, Any], dict[str, str]
             raise ValueError(f"{path}: tensor {name} has dtype {dtype!r}; only F64 and F32 weights are read")
         shape = entry.get("shape")
         want = 2 if name.endswith("weight") else 1
-        if not isinstance(shape, list) or len(shape) != want or not all(isinstance(n, int) and n > 0 for n in shape):
+        if (
+            not isinstance(shape, list)
+            or len(shape) != want
+            or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in shape)
+        ):
             raise ValueError(f"{path}: tensor {name} has shape {shape!r}, expected {want} positive sizes")
     return header, metadata
 
