@@ -16,7 +16,7 @@ from onnx.reference import ReferenceEvaluator  # noqa: E402
 from autograd import Value, trace  # noqa: E402
 from nn import ACTIVATIONS, MLP, Layer, Neuron  # noqa: E402
 from nn.export import ExportError, to_onnx  # noqa: E402
-from nn.losses import cross_entropy  # noqa: E402
+from nn.losses import binary_cross_entropy_with_logits, cross_entropy  # noqa: E402
 
 RNG = np.random.default_rng(7)
 X = RNG.normal(scale=2.0, size=(9, 3))
@@ -193,3 +193,17 @@ def test_a_primitive_of_your_own_is_an_error_naming_it(tmp_path):
         assert not (tmp_path / "s.onnx").exists()
     finally:
         del PRIMITIVES[name]  # the table as the other tests expect it
+
+
+def test_a_traced_logistic_loss_uses_log1p_and_matches(tmp_path):
+    model = _moved(MLP(3, [4, 1], activation="relu", seed=8))
+    graph = trace(
+        lambda xs, ys: binary_cross_entropy_with_logits(model(xs)[0], ys[0]), model.parameters(), inputs=3, labels=1
+    )
+    assert "log1p" in {graph.program.op(i) for i in range(len(graph.program))}
+    labels = (X[:, 0] > 0).astype(float)
+    expected = np.array([binary_cross_entropy_with_logits(model(list(x))[0], t).data for x, t in zip(X, labels)])
+    proto = to_onnx(graph, tmp_path / "bce.onnx")
+    assert "Log" in {n.op_type for n in proto.graph.node}
+    (loss,) = _run(tmp_path / "bce.onnx", {"x": X, "labels": labels[:, None]})
+    np.testing.assert_allclose(loss, expected, rtol=0, atol=1e-12)

@@ -33,6 +33,7 @@ from autograd.primitives import (
     DOT,
     EXP,
     LOG,
+    LOG1P,
     MUL,
     NEG,
     POW,
@@ -60,6 +61,7 @@ ONNX_OPS: dict[Primitive, str] = {
     NEG: "Neg",
     EXP: "Exp",
     LOG: "Log",
+    LOG1P: "Log",
     TANH: "Tanh",
     SIGMOID: "Sigmoid",
     RELU: "Relu",
@@ -67,8 +69,9 @@ ONNX_OPS: dict[Primitive, str] = {
     SUM: "Sum",
     DOT: "Gemm",
 }
-"""The ONNX operator of each row of the table the exporter knows (dot: Gemm, or Mul and Sum)."""
-UNARY = {NEG, EXP, LOG, TANH, SIGMOID, RELU, ABS}
+"""The ONNX operator of each row of the table the exporter knows (dot: Gemm, or Mul and Sum;
+log1p, which ONNX lacks: Log of 1 + x, exact to the rounding of 1 + x, about 1e-16)."""
+UNARY = {NEG, EXP, LOG, LOG1P, TANH, SIGMOID, RELU, ABS}
 
 
 def check_exportable(program: Program) -> tuple[Primitive, ...]:
@@ -211,8 +214,14 @@ class _Emitter:
                 return False
             users.append(free[0])
         row = self.rows[code]
-        self.new_block(self.b.op(ONNX_OPS[row], [tensor], f"{tensor}.{row.name}"), users)
+        self.new_block(self.apply(row, [tensor], f"{tensor}.{row.name}"), users)
         return True
+
+    def apply(self, row: Primitive, inputs: list[str], name: str) -> str:
+        """The ONNX node of ``row`` on ``inputs`` (log1p as Log of an Add)."""
+        if row is LOG1P:
+            inputs = [self.b.op("Add", [inputs[0], self.b.tensor(1.0, "one")], f"{name}.arg")]
+        return self.b.op(ONNX_OPS[row], inputs, name)
 
     def emit_node(self, i: int, row: Primitive) -> None:
         """One scalar node of the table as an elementwise ONNX node on columns."""
@@ -226,7 +235,7 @@ class _Emitter:
         elif row is SUM and not ps:
             out = b.tensor(0.0, name)
         else:
-            out = b.op(ONNX_OPS[row], [self.column(p) for p in ps], name)
+            out = self.apply(row, [self.column(p) for p in ps], name)
         self.place[i] = (out, None)
 
 

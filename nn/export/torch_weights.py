@@ -10,8 +10,9 @@ Sequential and loads the file. torch is not needed to write them, only to use th
 
 ``load_torch_weights`` reads such a file — or one saved from a PyTorch Sequential of that
 form with ``safetensors.torch.save_file(model.state_dict(), path)`` — into a new ``MLP``.
-The file is checked before anything is built: a regular file, at most ``MAX_BYTES``, a
-readable header, only ``N.weight``/``N.bias`` tensors of float type whose shapes chain.
+The file is checked before anything is built, as model files are (``nn.userfiles``): a
+regular file of at most ``MAX_FILE_BYTES``; then a readable header, only ``N.weight`` and
+``N.bias`` tensors of float type, whose shapes chain.
 """
 
 from __future__ import annotations
@@ -28,13 +29,12 @@ from autograd.files import PathLike, write_atomic
 
 from ..layers import ACTIVATIONS, MLP
 from ..module import Module
+from ..userfiles import MAX_FILE_BYTES, read_user_bytes
 from .dense import Dense, ExportError, dense_layers, load_dense
 from .onnx_graph import check_dtype
 
 WEIGHTS_FILE = "model.safetensors"
 SCRIPT_FILE = "model.py"
-MAX_BYTES = 64 * 2**20
-"""The largest weights file read (64 MiB, some 8 million float64 weights)."""
 TORCH_MODULES = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid"}
 METADATA_KEY = "chaingrad.activations"
 _NAME = re.compile(r"(0|[1-9][0-9]*)\.(weight|bias)")
@@ -123,19 +123,6 @@ def to_torch(model: Module, directory: PathLike, dtype: str = "float64") -> tupl
     return weights, script
 
 
-def _read_bytes(path: Path, what: str, max_bytes: int) -> bytes:
-    # interim: a regular file of at most max_bytes
-    if not path.exists():
-        raise FileNotFoundError(f"{path}: no such {what}")
-    if not path.is_file():
-        raise ValueError(f"{path}: the {what} must be a regular file")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ValueError(f"{path}: the {what} holds {size:,} bytes, more than the limit of {max_bytes:,}")
-    with path.open("rb") as f:
-        return f.read(max_bytes + 1)
-
-
 def read_header(data: bytes, path: Path) -> tuple[dict[str, Any], dict[str, str]]:
     """The tensor entries and metadata of a safetensors file's header, checked: float tensors
     of one or two dimensions named as a Sequential's Linear layers."""
@@ -222,7 +209,7 @@ def _activations(
 
 
 def load_torch_weights(
-    path: PathLike, activation: str | None = None, output_activation: str = "linear", max_bytes: int = MAX_BYTES
+    path: PathLike, activation: str | None = None, output_activation: str = "linear", max_bytes: int = MAX_FILE_BYTES
 ) -> MLP:
     """A new MLP holding the weights of the safetensors file ``path``.
 
@@ -234,7 +221,7 @@ def load_torch_weights(
         if act is not None and act not in ACTIVATIONS:
             raise ValueError(f"load_torch_weights: unknown {name} {act!r}; choose one of {', '.join(ACTIVATIONS)}")
     path = Path(path)
-    data = _read_bytes(path, "weights file", max_bytes)
+    data = read_user_bytes(path, "weights file", max_bytes)
     header, metadata = read_header(data, path)
     plan = _plan(header, path)
     acts = _activations(plan, metadata, (activation, output_activation), path)
