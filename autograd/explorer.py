@@ -96,14 +96,15 @@ class StepThrough:
     # -- leaves -----------------------------------------------------------------------------
 
     def leaves(self) -> list[dict[str, Any]]:
-        """The editable leaves: index, label (constants as 'constant <value>'), value."""
+        """The editable leaves: index, label (constants as 'constant <value>'), value, and
+        whether it is a constant (the front end tucks those away under "constants")."""
         out = []
         for i in self.walk.leaves:
             if not self.scene.keep[i]:
                 continue
             v = self.walk.order[i]
             label = v.label or f"constant {format_number(self.base.data[i])}"
-            out.append({"id": i, "label": label, "value": self.walk.data[i]})
+            out.append({"id": i, "label": label, "value": self.walk.data[i], "constant": not v.label})
         return out
 
     def _leaf(self, which: str | Value | int) -> int:

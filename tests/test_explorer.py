@@ -264,7 +264,9 @@ def test_widget_and_python_stay_in_step():
     ex._on_msg(ex, {"set": [0, 0.3]}, [])  # the front end's number field for w (node 0)
     assert ex.value("w") == 0.3 and ex.data["svg"] != before
     ex.set("x", 2.0)
-    assert ex.data["leaves"][1] == {"id": 1, "label": "x", "value": 2.0}
+    assert ex.data["leaves"][1] == {"id": 1, "label": "x", "value": 2.0, "constant": False}
+    constants = [leaf["label"] for leaf in ex.data["leaves"] if leaf["constant"]]
+    assert constants == ["constant 1", "constant 1", "constant 2", "constant 2"]
     data, _ = ex._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in data
     assert '<div class="chaingrad-player">' in data["text/html"]  # what a page without a kernel shows

@@ -192,6 +192,10 @@ function render({ model, el }) {
 
   function buildLeaves() {
     leaves.replaceChildren();
+    const constants = document.createElement("details");
+    const summary = document.createElement("summary");
+    summary.textContent = "constants";
+    constants.appendChild(summary);
     for (const leaf of payload.leaves || []) {
       const label = document.createElement("label");
       label.textContent = `${leaf.label} `;
@@ -205,8 +209,9 @@ function render({ model, el }) {
         if (Number.isFinite(x)) model.send({ set: [leaf.id, x] });
       });
       label.appendChild(input);
-      leaves.appendChild(label);
+      (leaf.constant ? constants : leaves).appendChild(label);
     }
+    if (constants.children.length > 1) leaves.appendChild(constants);
   }
   const question = document.createElement("span");
   const answer = document.createElement("input");
