@@ -259,7 +259,8 @@ function drawCurves(model, canvas) {
     ctx.textAlign = "left";
     ctx.fillText(title + (log ? " (log scale)" : ""), left, top - 6);
     ctx.textAlign = "right";
-    const label = (v) => (title === "accuracy" ? (100 * v).toFixed(0) + "%" : v.toPrecision(2));
+    const label = (v) =>
+      title === "accuracy" ? (100 * v).toFixed(0) + "%" : Math.abs(v) < 0.01 && v !== 0 ? v.toExponential(1) : v.toPrecision(2);
     ctx.fillText(label(hi), left - 4, top + 6);
     ctx.fillText(label(lo), left - 4, top + height - 2);
     ctx.textAlign = "center";

@@ -111,7 +111,7 @@ class Playground(anywidget.AnyWidget):
         self.setup: Setup | None = None
         """The data, model and Training of the current run (None while the settings are bad)."""
         super().__init__(**settings)
-        self._uploads = tempfile.TemporaryDirectory(prefix="chaingrad-playground-")
+        self._uploads: tempfile.TemporaryDirectory[str] | None = None  # made by the first upload
         self.explorer = ipywidgets.Output()
         """Where a clicked point's backward graph opens (below the playground)."""
         self.on_msg(self._on_msg)
@@ -350,6 +350,7 @@ class Playground(anywidget.AnyWidget):
     def upload_csv(self, name: str, text: str) -> None:
         """A CSV file chosen in the browser becomes the data set (kept in a folder of its own)."""
         try:
+            self._uploads = self._uploads or tempfile.TemporaryDirectory(prefix="chaingrad-playground-")
             path = store_upload(self._uploads.name, str(name), str(text))
         except (ValueError, OSError) as e:
             self._say(str(e), error=True)

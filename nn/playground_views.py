@@ -51,8 +51,8 @@ def boundary_image(scores: np.ndarray, threshold: float) -> bytes:
 
 def neuron_images(outputs: np.ndarray) -> bytes:
     """Each neuron's output over the plane (outputs of shape (g, g, n)) as n images, one
-    after the other: white at 0, ``POSITIVE`` above, ``NEGATIVE`` below, scaled by the
-    neuron's largest |output| on the grid."""
+    after the other: white at 0, ``POSITIVE`` above, ``NEGATIVE`` below, the strength
+    √(|output| / the neuron's largest |output| on the grid)."""
     pics = []
     pos, neg = rgb(POSITIVE), rgb(NEGATIVE)
     for j in range(outputs.shape[-1]):
@@ -60,7 +60,7 @@ def neuron_images(outputs: np.ndarray) -> bytes:
         top = float(np.max(np.abs(a))) if a.size else 0.0
         s = a / top if top > 0 and math.isfinite(top) else np.zeros_like(a)
         colors = np.where((s >= 0)[..., None], pos, neg)
-        pics.append(_paint(colors, np.abs(s)))
+        pics.append(_paint(colors, np.sqrt(np.abs(s))))  # √ shows the shape of small outputs too
     return b"".join(pics)
 
 
