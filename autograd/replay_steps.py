@@ -75,7 +75,7 @@ class ElementwiseStep:
 
 class LayerStep:
     """Dot nodes that share their inputs and take their weights (and bias) from leaves: one
-    matrix product W @ X (+ b), through the dot row of the table on the ``MATRIX`` backend."""
+    matrix product W @ X (+ b), through the dot row of the table on a ``MatrixMath`` backend."""
 
     kind = "layer"
 
