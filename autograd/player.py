@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from html import escape
 from importlib import resources
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any
 
 from .drawing import DrawOptions, Scene, format_number
 from .explain import step_text
-from .files import write_atomic
+from .files import PathLike, write_atomic
 from .steps import Walk
 from .svg import SvgDrawing
 from .value import Value
@@ -113,7 +112,7 @@ def player_html(root: Value, title: str | None = None, options: DrawOptions | No
 
 
 def save_player(
-    root: Value, path: str | os.PathLike[str], title: str | None = None, options: DrawOptions | None = None, **opts: Any
+    root: Value, path: PathLike, title: str | None = None, options: DrawOptions | None = None, **opts: Any
 ) -> Path:
     """Write the step-through of ``root``'s backward pass to ``path`` as one HTML file (no
     network needed to open it); ``opts`` are drawing options. Returns the path."""

@@ -21,14 +21,13 @@ neighbourhood plus one box counting, by primitive, what was left out.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from .dot import dot_source
 from .drawing import DEFAULT_MAX_NODES, DrawOptions, Scene, classify, format_number
-from .files import write_atomic
+from .files import PathLike, write_atomic
 from .player import save_player
 from .steps import Walk
 from .svg import SvgDrawing
@@ -94,7 +93,7 @@ class Drawing:
             return self.svg(xml_declaration=True).encode("utf-8")
         return pipe_source(self.source, fmt)
 
-    def save(self, path: str | os.PathLike[str], format: str | None = None) -> Path:
+    def save(self, path: PathLike, format: str | None = None) -> Path:
         """Write the drawing to ``path`` (format from the suffix unless given)."""
         return write_graph(self, path, format)
 
@@ -155,7 +154,7 @@ def backward_frames(root: Value, *, options: DrawOptions | None = None, **opts: 
 
 
 def save_frames(
-    root: Value, directory: str | os.PathLike[str], format: str = "svg", prefix: str = "step", **opts: Any
+    root: Value, directory: PathLike, format: str = "svg", prefix: str = "step", **opts: Any
 ) -> list[Path]:
     """Write each backward frame to ``directory/step_001.svg``, ``step_002.svg``, ...
     (numbered with as many digits as needed, at least 3) and return the paths in order."""
@@ -199,7 +198,7 @@ def pipe(graph: Any, fmt: str) -> bytes:
     return pipe_source(graph.source, fmt)
 
 
-def write_graph(graph: Any, path: str | os.PathLike[str], format: str | None = None) -> Path:
+def write_graph(graph: Any, path: PathLike, format: str | None = None) -> Path:
     """Write ``graph`` to ``path`` (format from the suffix unless given): rendered first,
     then written to a temporary file in the same folder and moved into place, so a failed
     render never leaves half a file."""
@@ -208,7 +207,7 @@ def write_graph(graph: Any, path: str | os.PathLike[str], format: str | None = N
     return write_atomic(path, pipe(graph, fmt))
 
 
-def render(root: Value, path: str | os.PathLike[str], format: str | None = None, **opts: Any) -> Path:
+def render(root: Value, path: PathLike, format: str | None = None, **opts: Any) -> Path:
     """Draw ``root`` (``opts`` are drawing options) and write it to ``path`` as svg, DOT
     text (dot/gv), png or pdf; the format defaults to the path's suffix, else svg."""
     return write_graph(draw_graph(root, **opts), path, format)

@@ -61,7 +61,7 @@ class linear_decay:  # noqa: N801
     """η_t = η₀ + (η_end − η₀)·min(t − 1, steps)/steps: η₀ at the first step, then a
     straight line that reaches η_end after ``steps`` steps and stays there.
 
-    ``linear_decay(1.0, 0.1, 100)`` is the moons demo's rate 1.0 − 0.9·k/100, k = t − 1.
+    The moons demo (``nn.demo``, which holds its settings) decays its rate this way.
     """
 
     def __init__(self, lr0: float, lr_end: float, steps: int) -> None:
