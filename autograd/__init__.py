@@ -1,12 +1,18 @@
 """chaingrad's engine: scalar reverse-mode automatic differentiation.
 
-Read in this order: ``value`` (the node), ``primitives`` (the table of operations, forward
-and backward side by side), ``backprop`` (the walk), ``modes`` (recording on or off, per
-thread), then ``functional`` (jacobian, hessian), ``gradcheck`` and ``labels`` (labels as
-one-hot data); ``checks`` holds the one rule for numeric arguments, which ``nn`` uses too.
-Above that core: ``expr`` (the formula parser), ``viz`` (drawings) and ``compile`` with
-its helpers (a graph recorded once and replayed over a batch with numpy); ``files``
-(PathLike, atomic writes) serves the drawings and ``nn``.
+Read in this order. The core: ``value`` (the node), ``primitives`` (the table of
+operations, forward and backward side by side), ``backprop`` (the walk), ``modes``
+(recording on or off, per thread), ``functional`` (jacobian, hessian), ``gradcheck``,
+``labels`` (labels as one-hot data) and ``checks`` (the one rule for numeric arguments,
+which ``nn`` uses too). Your own rows: ``extend`` (``primitive``), ``check``
+(``check_primitive``), ``answer`` (``check_answer``) and ``mistakes``. Drawing:
+``drawing`` (what a drawing shows), ``layout``, ``style``, ``dot``, ``svg``, ``viz`` (the
+public drawing functions), ``steps`` and ``explain`` (the backward walk step by step),
+``explorer``, ``player``, ``display`` (Values in Jupyter) and ``expr`` (the formula
+parser). Compiling: ``compile`` (``trace``), ``program``, ``plan``, ``replay``,
+``replay_steps`` and ``arraymath``. And ``files`` (PathLike, atomic writes), used by the
+drawings and by ``nn``. The core imports nothing from drawing or compiling
+(``tests/test_layout.py`` checks it).
 """
 
 from importlib import import_module
