@@ -45,6 +45,7 @@ from typing import Any
 
 import numpy as np
 
+from .checks import count
 from .labels import one_hot, one_hot_array, pick
 from .modes import enable_grad, is_tracing, tracing
 from .program import INPUT, OPCODES, Program, record
@@ -132,9 +133,7 @@ def trace(
 
 
 def _count(n: Any, name: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
-        raise ValueError(f"trace: {name} must be a count >= 0, got {n!r}")
-    return int(n)
+    return count(n, name, "trace")
 
 
 def _example(example: Any, n_in: int, n_lab: int, one_hot: bool) -> tuple[np.ndarray, np.ndarray]:

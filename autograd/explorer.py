@@ -15,9 +15,9 @@ output falls back to the HTML player of the same graph.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
+from .checks import real
 from .drawing import DrawOptions, Scene, format_number
 from .explain import Feedback, Question, judge, questions, step_text
 from .player import asset, payload, player_fragment
@@ -129,10 +129,8 @@ class StepThrough:
         """Give a leaf (by label, Value or index) a new value: every value and gradient is
         recomputed by replaying the recorded graph; the Values themselves are unchanged."""
         i = self._leaf(which)
-        if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
-            raise ValueError(f"set: the new value of {self.scene.describe(i)} must be a finite number, got {number!r}")
         leaf_data = dict(self.leaf_data)
-        leaf_data[i] = float(number)
+        leaf_data[i] = real(number, f"the new value of {self.scene.describe(i)}", "set")
         walk = self.base.replay(leaf_data)  # a domain error (log of a negative) raises here, nothing changed
         self.leaf_data = leaf_data
         self._build(walk)
@@ -193,9 +191,7 @@ class StepThrough:
         q = self.question
         if q is None:
             raise ValueError("answer: there is no gradient to predict (predict=True, and not all answered yet)")
-        if isinstance(x, bool) or not isinstance(x, (int, float)):
-            raise TypeError(f"answer needs a number, got {x!r}")
-        result = judge(self.scene, q, float(x))
+        result = judge(self.scene, q, real(x, "the predicted gradient", "answer", finite=False))
         if result.correct:
             self.answered.add(q.node)
         self.feedback = result.text

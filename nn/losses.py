@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
-from autograd.checks import real
+from autograd.checks import is_count, real
 from autograd.labels import pick
 from autograd.modes import is_tracing
 
@@ -60,7 +60,7 @@ def _pair(preds: Any, targets: Any, where: str) -> tuple[list[Any], list[Any]]:
 
 
 def _label(label: Any, n: int, where: str) -> int:
-    if isinstance(label, bool) or not isinstance(label, (int, np.integer)):
+    if not is_count(label):
         if isinstance(label, float) and label.is_integer():
             label = int(label)
         else:

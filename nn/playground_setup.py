@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value, enable_grad
+from autograd.checks import is_count
 from autograd.compile import CompiledGraph, trace
 from autograd.files import write_atomic
 
@@ -208,7 +209,7 @@ def loss_graph(setup: Setup, i: int) -> Value:
     """The loss of training point ``i`` as a graph of Values at the current weights, built
     on a copy of the model, so that its backward pass leaves the training untouched."""
     n = len(setup.y_train)
-    if isinstance(i, bool) or not isinstance(i, (int, np.integer)) or not 0 <= i < n:
+    if not is_count(i) or not 0 <= i < n:
         raise ValueError(f"explain_point needs a training point index in 0..{n - 1}, got {i!r}")
     copy = build(setup.model.config())
     copy.load_state_dict(setup.model.state_dict())
