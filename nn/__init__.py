@@ -3,15 +3,15 @@ data sets, training and the ``chaingrad`` command.
 
 Read in this order: ``module`` (parameters, names, saving), ``layers`` (Neuron, Layer,
 MLP), ``losses`` (losses, metrics, penalties), ``optim`` (SGD, Adam, schedules), ``data``
-(data sets and the one X/y check) and ``userfiles`` (model and CSV files checked before
-use). Then training, gathered in ``train``: ``metrics`` (which class a score predicts),
-``objectives`` (losses by name), ``outputs`` (reading any model), ``history`` (History,
-Convergence), ``evaluation`` (predict, evaluate), ``replay`` (the compiled path), ``loop``
-(``Training`` and ``fit``) and ``search`` (random search). Around it: ``plots`` (curves
-and decision boundaries), ``demo`` (the moons demo's settings), ``playground`` (the live
-widget, with ``playground_setup`` and ``playground_views``), ``export`` (ONNX and
-PyTorch-compatible weights) and ``cli`` (the command). Both ``export`` and ``cli`` are
-packages.
+(data sets), ``batches`` (the one X/y check, minibatches, splits) and ``userfiles``
+(model and CSV files checked before use). Then training, gathered in ``train``:
+``metrics`` (which class a score predicts), ``objectives`` (losses by name), ``outputs``
+(reading any model), ``history`` (History, Convergence), ``evaluation`` (predict,
+evaluate), ``replay`` (the compiled path), ``loop`` (``Training`` and ``fit``) and
+``search`` (random search). Around it: ``plots`` (curves and decision boundaries),
+``demo`` (the moons demo's settings), ``playground`` (the live widget, with
+``playground_setup`` and ``playground_views``), ``export`` (ONNX and PyTorch-compatible
+weights) and ``cli`` (the command). Both ``export`` and ``cli`` are packages.
 """
 
 from . import data, export, losses, optim, train

@@ -1,6 +1,7 @@
 """Data sets to train on: toy 2-D problems (moons, circles, blobs, spirals, XOR) made with
-numpy from a seed, the lectures' small tables, a CSV loader, the handwritten digits (from
-scikit-learn), shuffled minibatches and a train/test split.
+numpy from a seed, the lectures' small tables, a CSV loader and the handwritten digits
+(from scikit-learn); with the batches over them (``check_xy``, shuffled ``minibatches``
+and ``train_test_split``, from ``nn.batches``) in the same namespace.
 
 Every function returns numpy arrays: ``X`` float64 of shape (n, d) and ``y`` either integer
 class indices 0..C-1 (classification) or float targets (regression). The generators use
@@ -15,25 +16,15 @@ import gzip
 import importlib.util
 import io
 import math
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from autograd.checks import count, real
 from autograd.files import PathLike
 
+from .batches import SeedLike, check_xy, generator, minibatches, train_test_split
 from .userfiles import read_user_text
-
-SeedLike = int | np.random.Generator | None
-
-
-def _rng(seed: SeedLike) -> np.random.Generator:
-    """A Generator from an int seed (or the Generator itself, to continue a stream)."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    return np.random.default_rng(seed)
 
 
 def _shuffled(X: np.ndarray, y: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -60,7 +51,7 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: SeedLike = 0) -> tuple[np
     """
     n = count(n, "n (number of samples)", "make_moons", at_least=2)
     noise = real(noise, "noise", "make_moons", at_least=0.0)
-    rng = _rng(seed)
+    rng = generator(seed)
     n_upper = n - n // 2
     n_lower = n // 2
     a = np.linspace(0.0, math.pi, n_upper)
@@ -84,7 +75,7 @@ def make_blobs(
     centers = count(centers, "centers", "make_blobs", at_least=1)
     dim = count(dim, "dim", "make_blobs", at_least=2)
     std = real(std, "std", "make_blobs", at_least=0.0)
-    rng = _rng(seed)
+    rng = generator(seed)
     angles = 2.0 * math.pi * np.arange(centers) / centers
     middle = np.zeros((centers, dim))
     middle[:, 0] = 3.0 * np.cos(angles)
@@ -107,7 +98,7 @@ def make_spirals(
     classes = count(classes, "classes", "make_spirals", at_least=2)
     noise = real(noise, "noise", "make_spirals", at_least=0.0)
     turns = real(turns, "turns", "make_spirals")
-    rng = _rng(seed)
+    rng = generator(seed)
     y = np.arange(n, dtype=np.int64) % classes
     counts = np.bincount(y, minlength=classes)
     radius = np.concatenate([np.linspace(0.05, 1.0, c) for c in counts])
@@ -123,7 +114,7 @@ def make_xor(n: int = 100, noise: float = 0.0, seed: SeedLike = 0) -> tuple[np.n
     ``noise`` adds Gaussian jitter to the points after labelling, blurring the axes."""
     n = count(n, "n (number of samples)", "make_xor", at_least=1)
     noise = real(noise, "noise", "make_xor", at_least=0.0)
-    rng = _rng(seed)
+    rng = generator(seed)
     quadrant = np.arange(n) % 4
     signs = np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, -1.0], [-1.0, 1.0]])[quadrant]
     X = signs * rng.uniform(0.0, 1.0, size=(n, 2))
@@ -143,7 +134,7 @@ def make_circles(
     n = count(n, "n (number of samples)", "make_circles", at_least=2)
     noise = real(noise, "noise", "make_circles", at_least=0.0)
     factor = real(factor, "factor (inner radius over outer)", "make_circles", above=0.0, below=1.0)
-    rng = _rng(seed)
+    rng = generator(seed)
     n_outer = n - n // 2
     n_inner = n // 2
     a = 2.0 * math.pi * np.arange(n_outer) / n_outer
@@ -177,7 +168,7 @@ def load_digits(n: int | None = None, seed: SeedLike = 0) -> tuple[np.ndarray, n
         n = count(n, "n (number of samples)", "load_digits", at_least=1)
         if n > len(y):
             raise ValueError(f"load_digits has {len(y)} samples, asked for n={n}")
-        take = _rng(seed).permutation(len(y))[:n]
+        take = generator(seed).permutation(len(y))[:n]
         X, y = X[take], y[take]
     return X, y
 
@@ -361,59 +352,19 @@ def _encode_labels(labels: list[str], lines: list[int], path: Path, regression: 
     return values.astype(np.int64)
 
 
-# ---------------------------------------------------------------------------------------
-# Minibatches and splits
-# ---------------------------------------------------------------------------------------
-
-
-def check_xy(X: Any, y: Any, where: str) -> tuple[np.ndarray, np.ndarray]:
-    """``X`` as a float array (n, d) (a 1-D ``X`` is n samples of one feature) and ``y`` as an
-    array (n,), n >= 1: the one check of a data set every function taking ``X, y`` makes; a
-    ValueError names ``where`` and the shapes found."""
-    X = np.asarray(X, dtype=np.float64)
-    y = np.asarray(y)
-    if X.ndim == 1:
-        X = X[:, None]
-    if X.ndim != 2 or y.ndim != 1:
-        raise ValueError(f"{where} needs X of shape (n, d) and y of shape (n,), got {X.shape} and {y.shape}")
-    if len(X) != len(y):
-        raise ValueError(f"{where} needs as many labels as samples, got {len(X)} samples and {len(y)} labels")
-    if len(y) == 0:
-        raise ValueError(f"{where} needs at least one sample, got X of shape {X.shape}")
-    return X, y
-
-
-def minibatches(
-    X: np.ndarray, y: np.ndarray, batch_size: int | None = None, seed: SeedLike = 0, shuffle: bool = True
-) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """One epoch of ``(X_batch, y_batch)`` pairs: every sample exactly once, in an order
-    shuffled by ``seed`` (pass a Generator to get a new order each epoch). The last batch
-    holds the remainder. ``batch_size=None`` gives the whole set as one batch."""
-    X, y = check_xy(X, y, "minibatches")
-    n = len(y)
-    if batch_size is None:
-        batch_size = max(n, 1)
-    batch_size = count(batch_size, "batch_size", "minibatches", at_least=1)
-    order = _rng(seed).permutation(n) if shuffle else np.arange(n)
-    for start in range(0, n, batch_size):
-        take = order[start : start + batch_size]
-        yield X[take], y[take]
-
-
-def train_test_split(
-    X: np.ndarray, y: np.ndarray, test_fraction: float = 0.2, seed: SeedLike = 0
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Shuffle and split into ``X_train, X_test, y_train, y_test``; the test part holds
-    round(test_fraction · n) samples and neither part may be empty."""
-    X, y = check_xy(X, y, "train_test_split")
-    test_fraction = real(test_fraction, "test_fraction", "train_test_split", above=0.0, below=1.0)
-    n = len(y)
-    n_test = int(round(test_fraction * n))
-    if n_test < 1 or n_test > n - 1:
-        raise ValueError(
-            f"train_test_split: a test fraction of {test_fraction} of {n} samples leaves "
-            f"{n_test} test and {n - n_test} training samples; both need at least one"
-        )
-    order = _rng(seed).permutation(n)
-    test, train = order[:n_test], order[n_test:]
-    return X[train], X[test], y[train], y[test]
+__all__ = [
+    "make_moons",
+    "make_blobs",
+    "make_spirals",
+    "make_xor",
+    "make_circles",
+    "load_digits",
+    "smallest_perceptron",
+    "line_points",
+    "load_csv",
+    "check_xy",
+    "minibatches",
+    "train_test_split",
+    "SeedLike",
+    "DIGITS_HINT",
+]

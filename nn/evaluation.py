@@ -11,7 +11,7 @@ import numpy as np
 from autograd import no_grad
 
 from . import losses as L
-from .data import check_xy
+from .batches import check_xy
 from .metrics import count_correct, predicted_classes, threshold_of
 from .objectives import LossFn, objective
 from .outputs import count_outputs, model_outputs, penalised_weights

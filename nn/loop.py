@@ -22,7 +22,7 @@ from autograd import Value
 from autograd.checks import count, real
 
 from . import losses as L
-from .data import check_xy, minibatches
+from .batches import check_xy, minibatches
 from .history import Convergence, History
 from .metrics import count_correct
 from .objectives import LossFn, check_labels, objective

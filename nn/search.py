@@ -13,7 +13,7 @@ import numpy as np
 
 from autograd.checks import count, real
 
-from .data import check_xy
+from .batches import check_xy
 from .evaluation import evaluate
 from .objectives import LossFn
 from .outputs import parameter_names
