@@ -28,6 +28,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from . import checks
 from .steps import Walk, graph_order
 from .value import Value
 
@@ -68,9 +69,9 @@ class DrawOptions:
     def __post_init__(self) -> None:
         if self.rankdir not in DIRECTIONS:
             raise ValueError(f"drawing: rankdir must be one of {', '.join(DIRECTIONS)}, got {self.rankdir!r}")
-        m = self.max_nodes
-        if m is not None and (isinstance(m, bool) or not isinstance(m, int) or m < 1):
-            raise ValueError(f"drawing: max_nodes must be a positive int or None, got {m!r}")
+        if self.max_nodes is not None:  # frozen: the checked int replaces what was given
+            m = checks.count(self.max_nodes, "max_nodes (or None)", "drawing", at_least=1)
+            object.__setattr__(self, "max_nodes", m)
 
     @classmethod
     def of(cls, options: DrawOptions | None = None, **changes: Any) -> DrawOptions:

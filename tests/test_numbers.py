@@ -9,6 +9,7 @@ import pytest
 
 from autograd import Value, gradcheck, numerical_grad
 from autograd.checks import count, real
+from autograd.drawing import DrawOptions
 from nn import MLP, SGD, Adam, Layer, Neuron, constant, inverse_sqrt, linear_decay
 from nn import losses as L
 from nn.data import make_blobs, make_circles, make_moons, make_spirals, make_xor, minibatches, train_test_split
@@ -55,6 +56,7 @@ COUNTS = {
     "minibatches batch_size": (lambda v: list(minibatches(X, Y, v)), 3),
     "grid_scores resolution": (lambda v: grid_scores(lambda p: [p[0]], X, resolution=v), 3),
     "gradcheck order": (lambda v: gradcheck(lambda x: x[0] * x[0], [1.0], order=v), 1),
+    "drawing max_nodes": (lambda v: DrawOptions(max_nodes=v), 3),
 }
 
 # name -> (call with the number, a valid integer or None when no integer is in bounds, a valid float)
