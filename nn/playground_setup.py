@@ -44,6 +44,10 @@ CHOICES = {
     "penalty": list(PENALTIES),
 }
 """The values each menu of the widget offers."""
+MAX_SAMPLES = 100_000
+"""The most points a generated data set may have: more would stall the live views."""
+MAX_WIDTH, MAX_LAYERS = 256, 8
+"""The widest hidden layer and the most hidden layers the playground builds."""
 BOUNDARY_GRID = 48
 """Grid points per side of the decision-boundary image."""
 NEURON_GRID = 24
@@ -53,6 +57,8 @@ NEURON_GRID = 24
 def load_data(settings: Any) -> tuple[np.ndarray, np.ndarray]:
     """``(X, y)`` of the chosen data set: 2 features and class labels."""
     n, noise, seed, name = settings.samples, settings.noise, settings.seed, settings.dataset
+    if name != "csv" and n > MAX_SAMPLES:
+        raise ValueError(f"at most {MAX_SAMPLES} samples in the playground, got {n}")
     makers = {
         "moons": lambda: D.make_moons(n, noise, seed),
         "circles": lambda: D.make_circles(n, noise, seed=seed),
@@ -171,6 +177,8 @@ def build_setup(settings: Any) -> Setup:
         raise ValueError(f"unknown activation {settings.activation!r}; choose one of {', '.join(ACTIVATIONS)}")
     if settings.batch_size < 0:
         raise ValueError(f"the batch size must be >= 1 (or 0 for the whole set), got {settings.batch_size}")
+    if len(settings.hidden) > MAX_LAYERS or any(h > MAX_WIDTH for h in settings.hidden):
+        raise ValueError(f"at most {MAX_LAYERS} hidden layers of at most {MAX_WIDTH} neurons, got {settings.hidden}")
     check_tuning(settings)
     batch = settings.batch_size or None
     batches = 1 if batch is None else math.ceil(len(ytr) / batch)

@@ -108,6 +108,22 @@ def test_pause_and_resume_keep_every_state():
     assert _weights(pg.run.model) == _weights(model) and pg.run.history.loss == h.loss
 
 
+def test_the_learning_rate_changes_while_training_runs_in_the_background():
+    pg = Playground(**MOONS, loss="bce", optimizer="adam", lr=0.03, seed=2, epochs=100000)
+    pg.play()
+    while pg.epoch < 3:
+        threading.Event().wait(0.01)
+    pg.lr = 0.005  # applied between two epochs, the run goes on
+    changed_at = pg.epoch
+    while pg.epoch < changed_at + 3:
+        threading.Event().wait(0.01)
+    pg.pause()
+    lrs = pg.run.history.lr
+    assert lrs[0] == 0.03 and lrs[-1] == 0.005 and pg.running is False
+    assert set(lrs) == {0.03, 0.005} and lrs == sorted(lrs, reverse=True)  # one switch, no reset
+    assert pg.run.optimizer.t == pg.epoch  # one full batch an epoch, the step count kept
+
+
 def test_learning_rate_and_penalty_change_without_reset():
     pg = Playground(**MOONS, loss="svm", optimizer="sgd", lr=0.1, batch_size=0, seed=1)
     pg.run_epochs(3)
@@ -138,6 +154,8 @@ def test_learning_rate_and_penalty_change_without_reset():
         (dict(dataset="spirals", classes=3, loss="bce"), "use 'ce'"),
         (dict(dataset="csv"), "choose a CSV file"),
         (dict(test_fraction=0.999), "both need at least one"),
+        (dict(samples=10**9), "at most 100000 samples"),
+        (dict(hidden=[8, 1000]), "at most 8 hidden layers of at most 256 neurons"),
     ],
 )
 def test_bad_settings_give_a_message_not_a_traceback(settings, says):
