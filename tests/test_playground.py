@@ -68,7 +68,7 @@ def test_background_training_beside_the_main_threads_own_graphs():
     pg = Playground(**MOONS, loss="bce", optimizer="adam", lr=0.03, batch_size=32, reg=1e-3, seed=5, epochs=100000)
     pg.play()
     checked = 0
-    while checked < 300 or pg.epoch < 3:
+    while checked < 300 or (pg.epoch < 3 and pg.running):  # a failed run ends the wait
         a, b = Value(1.5), Value(-0.5)
         f = (a * b + a.tanh()) ** 2  # df/da = 2 f0 (b + 1 - tanh² a), df/db = 2 f0 a
         f.backward()
@@ -94,7 +94,7 @@ def test_pause_and_resume_keep_every_state():
     pg = Playground(**MOONS, loss="bce", optimizer="adam", lr=0.03, batch_size=32, reg=1e-3, seed=5, epochs=100000)
     for _ in range(2):  # run, pause, step within an epoch, run again
         pg.play()
-        while pg.epoch < 2:
+        while pg.epoch < 2 and pg.running:
             threading.Event().wait(0.01)
         pg.pause()
         pg.step()
@@ -111,11 +111,11 @@ def test_pause_and_resume_keep_every_state():
 def test_the_learning_rate_changes_while_training_runs_in_the_background():
     pg = Playground(**MOONS, loss="bce", optimizer="adam", lr=0.03, seed=2, epochs=100000)
     pg.play()
-    while pg.epoch < 3:
+    while pg.epoch < 3 and pg.running:
         threading.Event().wait(0.01)
     pg.lr = 0.005  # applied between two epochs, the run goes on
     changed_at = pg.epoch
-    while pg.epoch < changed_at + 3:
+    while pg.epoch < changed_at + 3 and pg.running:
         threading.Event().wait(0.01)
     pg.pause()
     lrs = pg.run.history.lr
