@@ -1,9 +1,9 @@
 """A Scene drawn as SVG by chaingrad itself: no Graphviz needed, fits its container.
 
-The boxes are placed by the layered layout of ``autograd.layout``; the SVG has a viewBox
-and width 100% (never wider than its natural size), so it scales to the column of a
-notebook or a page. ``rankdir="auto"`` lays the graph out both ways and keeps the one
-that fits (``layout.choose_direction``).
+The boxes are placed by the layered layout of ``autograd.layout``; the SVG has a viewBox,
+its natural size in px and ``max-width: 100%``, so it shrinks to the column of a notebook
+or a page (inline or as an image, as JupyterLab shows SVG) and is never blown up.
+``rankdir="auto"`` lays the graph out both ways and keeps the one that fits (``layout.choose_direction``).
 
 Every element has an id, so the explorer and the HTML player can change it in place:
 ``v<i>`` the box of Value i (its texts ``d<i>`` data, ``g<i>`` grad, ``s<i>`` step),
@@ -125,7 +125,8 @@ class SvgDrawing:
         height = top + layout.height + legend_h
         out = [
             f'<svg xmlns="http://www.w3.org/2000/svg" class="chaingrad" viewBox="0 0 {width:.0f} {height:.0f}" '
-            f'width="100%" style="max-width:{width:.0f}px;height:auto" font-family="{FONT}" font-size="12">',
+            f'width="{width:.0f}" height="{height:.0f}" style="max-width:100%;height:auto" '
+            f'font-family="{FONT}" font-size="12">',
             f"<style>{CSS}</style>",
             f'<rect width="{width:.0f}" height="{height:.0f}" fill="white"/>',
         ]
@@ -188,7 +189,10 @@ class SvgDrawing:
                 if scene.backward and self.nodes[a][0] != "omitted":
                     step = walk.steps[walk.step_of[i] - 1]
                     shown = "visible" if scene.edge_done(i, done) else "hidden"
-                    mx, my = (sx + ex) / 2 + uy * 4, (sy + ey) / 2 - ux * 4
+                    # near the parent's end, where edges converging on one operation are still apart
+                    c1, c2 = (sx + ux * bend, sy + uy * bend), (ex - ux * bend, ey - uy * bend)
+                    bx, by = _bezier(0.3, (sx, sy), c1, c2, (ex, ey))
+                    mx, my = bx + uy * 4, by - ux * 4
                     anchor = "middle" if ux else "start"
                     out.append(
                         f'<text id="l{i}-{k}" x="{mx:.1f}" y="{my:.1f}" text-anchor="{anchor}" font-size="11" '
@@ -298,3 +302,10 @@ class SvgDrawing:
             )
         parts.append("</g>")
         return "".join(parts)
+
+
+def _bezier(t: float, *points: tuple[float, float]) -> tuple[float, float]:
+    """The point at ``t`` of the cubic Bézier curve through four control points."""
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points
+    a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t**3
+    return a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3

@@ -290,4 +290,4 @@ def test_player_is_one_file_with_no_network(tmp_path, monkeypatch):
     assert "import " not in html.split('<script type="module">')[1].split("function")[0]
     data = json.loads(html.split('type="application/json"')[1].split(">", 1)[1].split("</script>")[0])
     assert len(data["steps"]) == 9 and data["intro"].startswith("Step 0 of 9")
-    assert "<svg" in data["svg"] and 'width="100%"' in data["svg"]
+    assert "<svg" in data["svg"] and "max-width:100%" in data["svg"]

@@ -89,7 +89,9 @@ def test_layout_keeps_every_edge_pointing_the_way_asked():
 def test_svg_fits_its_container_and_names_what_the_explorer_changes():
     L = lecture()
     svg = draw_graph(L, backward=True, step=3).svg()
-    assert re.search(r'<svg [^>]*viewBox="0 0 \d+ \d+" width="100%" style="max-width:\d+px;height:auto"', svg)
+    root = r'<svg [^>]*viewBox="0 0 (\d+) (\d+)" width="(\d+)" height="(\d+)" style="max-width:100%;height:auto"'
+    size = re.search(root, svg)
+    assert size and size.group(1, 2) == size.group(3, 4)  # natural size, shrunk to fit its container
     order = draw_graph(L).scene.order
     for i, v in enumerate(order):
         assert f'id="v{i}"' in svg

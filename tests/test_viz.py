@@ -507,7 +507,7 @@ def test_render_svg_needs_no_graphviz(tmp_path, monkeypatch):
     assert svg == tmp_path / "g.svg"
     text = svg.read_text(encoding="utf-8")
     assert text.lstrip().startswith("<?xml") and "<svg" in text and ">t1<" in text
-    assert 'width="100%"' in text and "viewBox=" in text
+    assert "max-width:100%" in text and "viewBox=" in text
     assert sorted(p.name for p in tmp_path.iterdir()) == ["g.svg"]  # no temporary files left
 
 
