@@ -32,7 +32,8 @@ class History:
     ``grad_norm``: ‖∇‖₂ of the epoch's gradient (see the module docstring);
     ``stop_reason``: why training stopped, a sentence: "ran all N epochs", "converged at
     epoch N: gradient norm ..." or "...: loss change ..." (the convergence test), "callback
-    asked to stop at epoch N", or "loss became nan at epoch N: ..." (diverged).
+    asked to stop at epoch N", or "diverged at epoch N: the loss grew from A to B; try a
+    smaller learning rate ..." (see ``nn.loop.divergence``).
     """
 
     loss: list[float] = field(default_factory=list)
