@@ -21,6 +21,7 @@ neighbourhood plus one box counting, by primitive, what was left out.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -154,16 +155,22 @@ def backward_frames(root: Value, *, options: DrawOptions | None = None, **opts: 
 
 
 def save_frames(
-    root: Value, directory: PathLike, format: str = "svg", prefix: str = "step", **opts: Any
+    root: Value,
+    directory: PathLike,
+    format: str = "svg",
+    prefix: str = "step",
+    limit: int | None = None,
+    **opts: Any,
 ) -> list[Path]:
     """Write each backward frame to ``directory/step_001.svg``, ``step_002.svg``, ...
-    (numbered with as many digits as needed, at least 3) and return the paths in order."""
+    (numbered with as many digits as needed, at least 3) and return the paths in order;
+    ``limit``: only the first ``limit`` frames."""
     fmt = _check_format(format)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     width = max(3, len(str(backward_steps(root))))
     paths = []
-    for k, frame in enumerate(backward_frames(root, **opts), start=1):
+    for k, frame in enumerate(itertools.islice(backward_frames(root, **opts), limit), start=1):
         paths.append(write_graph(frame, directory / f"{prefix}_{k:0{width}d}.{fmt}", fmt))
     return paths
 

@@ -110,7 +110,7 @@ def test_rejected_formulas_exit_2_naming_what_was_rejected(tmp_path, capsys, for
     out = tmp_path / "g.dot"
     assert draw([formula, "--set", "x=1", "--out", str(out)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("chaingrad draw: error: ") and message in err
+    assert err.startswith("usage: chaingrad draw ") and "\nchaingrad draw: error: " in err and message in err
     assert not out.exists()
 
 

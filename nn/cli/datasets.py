@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -32,16 +33,15 @@ def data_source(text: str) -> str:
     raise argparse.ArgumentTypeError(f"{text!r} is neither one of {', '.join(DATA_SETS)} nor a .csv file")
 
 
-def add_data_options(p: argparse.ArgumentParser, required: bool = False) -> None:
+def add_data_options(p: argparse.ArgumentParser, default: str | None = "moons") -> None:
     """``--data``, ``--samples``, ``--noise``, ``--classes`` and ``--seed`` on ``p``."""
     p.add_argument(
         "--data",
         type=data_source,
-        default=None if required else "moons",
-        required=required,
+        default=default,
         metavar="|".join(DATA_SETS) + "|PATH.csv",
         help="a toy data set, the handwritten digits (needs scikit-learn) or a CSV file of feature columns "
-        "and a last label column (default: moons)",
+        "and a last label column (default: " + (default or "the data the run trained on, from its run.json") + ")",
     )
     p.add_argument(
         "--samples",
@@ -52,6 +52,30 @@ def add_data_options(p: argparse.ArgumentParser, required: bool = False) -> None
     p.add_argument("--noise", type=non_negative_float, default=None, help="noise of a toy data set")
     p.add_argument("--classes", type=positive_int, default=None, help="classes of blobs (3) or spirals (2)")
     p.add_argument("--seed", type=seed_int, default=0, help="seed of the data (and of the weights in train)")
+
+
+def data_record(args: argparse.Namespace, size: int, classes: int | None) -> dict[str, Any]:
+    """What run.json records of the data: the options as given (None: the data set's default),
+    a CSV file's absolute path, and the size and classes they gave; ``data_options`` turns it
+    back into options for ``load_data``."""
+    path = None if args.data in DATA_SETS else str(Path(args.data).resolve())
+    options = {opt: getattr(args, opt) for opt in DATA_OPTIONS}
+    return {"name": args.data, "path": path, **options, "seed": args.seed, "size": size, "classes_found": classes}
+
+
+def data_options(record: Any) -> argparse.Namespace | None:
+    """The ``load_data`` options that re-create a run's data from its run.json record, or None
+    when the record does not say (a run from before data was recorded, or an edited file)."""
+    if not isinstance(record, dict) or not isinstance(record.get("name"), str):
+        return None
+    name = record["name"] if record["name"] in DATA_SETS else record.get("path")
+    if not isinstance(name, str):
+        return None
+    options = {opt: record.get(opt) for opt in DATA_OPTIONS}
+    if any(v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))) for v in options.values()):
+        return None
+    seed = record.get("seed", 0)
+    return argparse.Namespace(data=name, seed=seed if isinstance(seed, int) and seed >= 0 else 0, **options)
 
 
 def load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray]:

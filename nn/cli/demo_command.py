@@ -12,7 +12,7 @@ from ..evaluation import evaluate
 from ..loop import fit
 from .arguments import seed_int
 from .neuron_table import neuron_table
-from .run_folder import summary, write_run
+from .run_folder import check_out, summary, write_run
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -27,6 +27,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Print the neuron's table, train the demo, write the run folder; returns 0."""
+    check_out(args.out)
     print(neuron_table())
     print()
     X, y, model, optimizer = demo_setup(args.seed)
@@ -47,7 +48,9 @@ def run(args: argparse.Namespace) -> int:
     info = {
         "command": "demo",
         "title": "chaingrad demo: two moons",
-        "data": {"name": "moons", "samples": DEMO.samples, "noise": DEMO.noise, "seed": args.seed},
+        "data": {"name": "moons", "path": None, "samples": DEMO.samples, "noise": DEMO.noise, "classes": None}
+        | {"seed": args.seed, "size": len(y), "classes_found": 2},
+        "split": {"test_fraction": 0.0, "seed": args.seed, "train": len(y), "test": 0},
         "model": model.config(),
         "loss": DEMO.loss,
         "l2": DEMO.l2,

@@ -36,6 +36,26 @@ from autograd.viz import (
 
 from .errors import InputError, UsageError
 
+MAX_FRAMES = 40
+"""Frames ``--frames`` writes unless ``--max-frames`` says otherwise: each one draws the whole
+graph, so a formula of 79 operations would write 79 drawings of 79 operations (14 MB)."""
+VALUE_OPTIONS = ("--set", "--params", "--frames", "--max-frames", "--out", "--html", "--rankdir", "--max-nodes")
+
+
+def shield_formula(argv: list[str]) -> list[str]:
+    """``argv`` of ``chaingrad draw`` with a formula that starts with a minus sign (``-x + 1``)
+    kept from being read as an option: argparse takes every word that starts with ``-`` for
+    one, but not a word that starts with a space, and ``run`` strips the formula."""
+    out = list(argv)
+    for i in range(1, len(out)):
+        word, before = out[i], out[i - 1]
+        if word == "--":
+            break
+        if word.startswith("-") and not word.startswith("--") and word != "-h" and before not in VALUE_OPTIONS:
+            out[i] = " " + word
+            break
+    return out
+
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add the "draw" parser to ``subparsers``; it runs ``run``."""
@@ -67,6 +87,12 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--backward", action="store_true", help="draw the backward pass: gradients on edges, step numbers")
     p.add_argument("--auto-label", action="store_true", help="name unlabelled intermediate values t1, t2, ...")
     p.add_argument("--frames", metavar="DIR", default=None, help="also write one SVG per backward step into DIR")
+    p.add_argument(
+        "--max-frames",
+        type=int,
+        default=MAX_FRAMES,
+        help=f"write at most this many frames (default {MAX_FRAMES}; each frame draws the whole graph)",
+    )
     p.add_argument(
         "--out",
         default=None,
@@ -132,9 +158,11 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--html {args.html!r}: the player is an HTML file, give a path ending in .html")
     if args.max_nodes is not None and args.max_nodes < 1:
         raise UsageError(f"--max-nodes must be at least 1, got {args.max_nodes}")
+    if args.max_frames < 1:
+        raise UsageError(f"--max-frames must be at least 1, got {args.max_frames}")
     values = parse_assignments(args.assignments)
     try:
-        root, names = parse_expression(args.expr, values)
+        root, names = parse_expression(args.expr.strip(), values)
     except ExpressionError as exc:
         if not exc.missing:
             raise UsageError(str(exc)) from exc
@@ -165,7 +193,16 @@ def run(args: argparse.Namespace) -> int:
             write_graph(draw_graph(root, backward=args.backward, **options), out, fmt)
         if html is not None:
             save_player(root, html, **options)
-        frames = save_frames(root, args.frames, format="svg", **options) if args.frames else []
+        frames = []
+        if args.frames:
+            steps = backward_steps(root)
+            if steps > args.max_frames:
+                print(
+                    f"warning: the backward pass has {steps} steps; writing the first {args.max_frames} frames "
+                    "(--max-frames N for more)",
+                    file=sys.stderr,
+                )
+            frames = save_frames(root, args.frames, format="svg", limit=args.max_frames, **options)
     except RuntimeError as exc:  # Graphviz missing or failing for PNG/PDF: the message says what to do
         raise InputError(str(exc)) from exc
     except OSError as exc:

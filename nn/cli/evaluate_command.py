@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
+from .. import data as datasets
 from ..evaluation import evaluate
 from ..layers import load_model
 from ..objectives import LOSS_NAMES, objective
 from ..outputs import count_outputs
 from .arguments import non_negative_float
-from .datasets import add_data_options, load_data
-from .errors import InputError
-from .run_folder import format_accuracy
+from .datasets import DATA_OPTIONS, add_data_options, data_options, load_data
+from .errors import InputError, UsageError
+from .run_folder import format_accuracy, read_run
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add the "evaluate" parser to ``subparsers``; it runs ``run``."""
     ev = subparsers.add_parser("evaluate", help="loss and accuracy of a saved model on a data set")
     ev.add_argument("--model", required=True, help="a model file (model.json of a run folder)")
-    add_data_options(ev)
+    add_data_options(ev, default=None)
     ev.add_argument("--loss", choices=LOSS_NAMES, default=None, help="default: the loss the run trained with")
     ev.add_argument("--l2", type=non_negative_float, default=0.0, help="add λ·R(W) to the loss (default 0)")
     ev.add_argument("--compiled", action="store_true", help="replay the recorded graph over the data with numpy")
@@ -29,35 +29,57 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     return ev
 
 
-def run_loss(model_path: Path) -> str | None:
-    """The loss recorded in run.json next to a model file, if any."""
-    run_file = model_path.parent / "run.json"
-    try:
-        loss = json.loads(run_file.read_text(encoding="utf-8")).get("loss")
-    except (OSError, ValueError, AttributeError):
-        return None
-    return loss if loss in LOSS_NAMES else None
-
-
 def run(args: argparse.Namespace) -> int:
-    """Print the model's loss and accuracy on the data set; returns 0."""
+    """Print the model's loss and accuracy on the data set; returns 0.
+
+    Without ``--data`` the data is the run's own, re-created from the run.json beside the
+    model with the same settings and split: held-out and training samples are reported
+    apart. A model whose outputs do not fit the data's classes is an error."""
     path = Path(args.model)
     try:
         model = load_model(path)  # a clear error for a missing or corrupt file before any work
     except (OSError, ValueError) as e:
         raise InputError(str(e)) from e
-    X, y = load_data(args)
+    record = read_run(path.parent)
+    split = None
+    if args.data is None:
+        options = data_options(record.get("data")) if record else None
+        if options is None:
+            raise UsageError(f"no run.json beside {path} says what data it trained on: give --data")
+        given = [f"--{opt}" for opt in DATA_OPTIONS if getattr(args, opt) is not None]
+        if given:
+            raise UsageError(f"{' and '.join(given)} need --data; without it the run's own data is used")
+        data_args, split = options, record.get("split") if record else None
+        source = f"{Path(options.data).name} as the run made it"
+    else:
+        data_args, source = args, args.data
+    X, y = load_data(data_args)
     if X.shape[1] != model.nin:
-        raise InputError(f"{path} expects {model.nin} features, the data {args.data} has {X.shape[1]}")
+        raise InputError(f"{path} expects {model.nin} features, the data {source} has {X.shape[1]}")
     nout = count_outputs(model, X)
-    loss = args.loss or run_loss(path) or ("mse" if y.dtype.kind == "f" else ("svm" if nout == 1 else "ce"))
+    if y.dtype.kind in "iu":
+        classes = int(y.max()) + 1
+        if not (nout == classes or (nout == 1 and classes <= 2)):
+            raise InputError(f"{path} has {nout} outputs, but {source} has {classes} classes: the model does not fit")
+    loss = args.loss or (record or {}).get("loss")
+    if loss not in LOSS_NAMES:
+        loss = "mse" if y.dtype.kind == "f" else ("svm" if nout == 1 else "ce")
     try:
         objective(loss, nout, y)  # labels that do not suit the model and loss: named before any work
     except ValueError as e:
-        raise InputError(f"{path} on {args.data}: {e}") from e
-    value, acc = evaluate(model, X, y, loss, args.l2, compiled=args.compiled)
+        raise InputError(f"{path} on {source}: {e}") from e
     penalty = f" + {args.l2:g}·R(W)" if args.l2 else ", no L2 term"
-    print(f"model {path} ({model}) on {args.data}, {len(y)} samples, loss {loss} (mean over samples{penalty}):")
+    print(f"model {path} ({model}) on {source}, {len(y)} samples, loss {loss} (mean over samples{penalty}):")
+    fraction = split.get("test_fraction") if isinstance(split, dict) else None
+    if isinstance(fraction, (int, float)) and 0.0 < fraction < 1.0:
+        X_train, X_test, y_train, y_test = datasets.train_test_split(X, y, fraction, seed=split.get("seed", 0))
+        for name, Xs, ys in (("held-out", X_test, y_test), ("training", X_train, y_train)):
+            value, acc = evaluate(model, Xs, ys, loss, args.l2, compiled=args.compiled)
+            print(f"{name}: loss {value:.4f}, accuracy {format_accuracy(acc)} on {len(ys)} samples")
+        return 0
+    value, acc = evaluate(model, X, y, loss, args.l2, compiled=args.compiled)
     print(f"loss {value:.4f}")
     print(f"accuracy {format_accuracy(acc)}")
+    if split is not None:
+        print("(the run held nothing out: these are its training samples)")
     return 0

@@ -1,11 +1,16 @@
-"""The run folder ``chaingrad demo`` and ``chaingrad train`` write: history.csv,
-history.json, loss_accuracy.png, decision_boundary.png (2-D data), model.json (the
-weights), graph.svg (one sample's graph, drawn without Graphviz) and run.json (the
-settings and final figures), plus the one-line summaries the commands print."""
+"""The run folder ``chaingrad demo`` and ``chaingrad train`` write: model.json (the
+weights) and run.json (the settings, the data and its split, the final figures) first, then
+history.csv, history.json, loss_accuracy.png, decision_boundary.png (2-D data) and graph.svg
+(one sample's graph, drawn without Graphviz); ``check_out`` checks the folder before training, ``read_run`` reads
+run.json back for ``chaingrad evaluate``; and the one-line summaries the commands print."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +24,8 @@ from ..layers import MLP
 from ..objectives import objective
 from ..outputs import model_outputs
 from ..plots import plot_decision_boundary, plot_history
+from ..userfiles import read_user_text
+from .errors import InputError, UsageError
 
 
 def format_accuracy(acc: float | None) -> str:
@@ -56,6 +63,38 @@ def draw_sample(model: MLP, X: np.ndarray, y: np.ndarray, loss: str, path: Path)
     return ""
 
 
+RUN_FILES = (
+    "model.json",
+    "run.json",
+    "history.csv",
+    "history.json",
+    "loss_accuracy.png",
+    "decision_boundary.png",
+    "graph.svg",
+)
+"""Every file a run folder may hold, in the order they are written: the weights and the
+record of the run first, so a failure later (a full disk) loses only plots."""
+
+
+def check_out(out: str | Path) -> Path:
+    """``--out`` checked before any training: a folder, or a path where one can be made, in
+    a place that can be written. A UsageError names what is in the way."""
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out}: a file of that name exists; the run folder must be a folder")
+    base = out
+    while not base.exists() and base != base.parent:
+        base = base.parent
+    if not base.is_dir():
+        raise UsageError(f"--out {out}: {base} is a file, so no folder can be made under it")
+    try:
+        with tempfile.TemporaryFile(dir=base):
+            pass
+    except OSError as e:
+        raise UsageError(f"--out {out}: cannot write in {base} ({e.strerror or e})") from e
+    return out
+
+
 def write_run(
     out: str | Path,
     model: MLP,
@@ -65,25 +104,83 @@ def write_run(
     loss: str,
     info: dict[str, Any],
 ) -> list[Path]:
-    """Write the run folder; returns the files written."""
+    """Write the run folder; returns the files written.
+
+    model.json and run.json are written first, then the history, the plots and the drawing;
+    a file after the first two that cannot be written is reported and skipped. Everything
+    goes to a fresh folder beside ``out`` and is moved in once written, so a run that fails
+    before its model is saved leaves an earlier run in ``out`` as it was; files of an earlier
+    run that this one does not write are removed, so the folder never mixes two runs. A
+    failure to write model.json or run.json is an InputError.
+    """
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    written = [out / "history.csv", out / "history.json"]
-    history.to_csv(written[0])
-    history.to_json(written[1])
-    written.append(plot_history(history, out / "loss_accuracy.png", title=info.get("title", "training")))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name or 'run'}.", suffix=".tmp"))
+    try:
+        try:
+            names = _write_files(stage, model, X, y, history, loss, info)
+        except OSError as e:
+            raise InputError(
+                f"cannot write the run folder {out} ({e.strerror or e}); an earlier run there is kept"
+            ) from e
+        earlier = _files_of(out)
+        out.mkdir(exist_ok=True)
+        for name in names:
+            os.replace(stage / name, out / name)
+        for name in earlier - set(names):
+            (out / name).unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return [out / name for name in names]
+
+
+def _write_files(
+    stage: Path, model: MLP, X: np.ndarray, y: np.ndarray, history: History, loss: str, info: dict[str, Any]
+) -> list[str]:
+    names = ["model.json", "run.json"]
+    model.save(stage / "model.json")
+    _write_info(stage, info, names)
+    later: list[tuple[str, Callable[[Path], Any]]] = [
+        ("history.csv", history.to_csv),
+        ("history.json", history.to_json),
+        ("loss_accuracy.png", lambda p: plot_history(history, p, title=info.get("title", "training"))),
+    ]
     if X.shape[1] == 2 and info.get("classification", True):
-        written.append(plot_decision_boundary(model, X, y, out / "decision_boundary.png", loss=loss))
+        later.append(("decision_boundary.png", lambda p: plot_decision_boundary(model, X, y, p, loss=loss)))
     else:
         d = X.shape[1]
         print(f"no decision_boundary.png: the data has {d} feature{'' if d == 1 else 's'}, a boundary is drawn for 2")
-    written.append(model.save(out / "model.json"))
-    note = draw_sample(model, X, y, loss, out / "graph.svg")
+    for name, write in later:
+        try:
+            write(stage / name)
+        except OSError as e:
+            print(f"could not write {name} ({e.strerror or e}); model.json and run.json are saved")
+            continue
+        names.append(name)
+    note = draw_sample(model, X, y, loss, stage / "graph.svg")
     if note:
         print(note)
     else:
-        written.append(out / "graph.svg")
-    info = {**info, "files": [p.name for p in written] + ["run.json"]}
-    write_atomic(out / "run.json", json.dumps(info, indent=1) + "\n")
-    written.append(out / "run.json")
-    return written
+        names.append("graph.svg")
+    _write_info(stage, info, names)
+    return names
+
+
+def _write_info(folder: Path, info: dict[str, Any], names: list[str]) -> None:
+    write_atomic(folder / "run.json", json.dumps({**info, "files": names}, indent=1) + "\n")
+
+
+def read_run(folder: Path) -> dict[str, Any] | None:
+    """The run.json of a run folder as a dict, or None when there is none (or it is unreadable)."""
+    try:
+        info = json.loads(read_user_text(folder / "run.json", "run record"))
+    except (OSError, ValueError):
+        return None
+    return info if isinstance(info, dict) else None
+
+
+def _files_of(out: Path) -> set[str]:
+    """The run files an earlier run left in ``out`` (only names a run writes, never others)."""
+    info = read_run(out) if out.is_dir() else None
+    listed = info.get("files") if info else None
+    return {n for n in listed if n in RUN_FILES} if isinstance(listed, list) else set()
