@@ -102,7 +102,7 @@ def test_cli_trains_digits_compiled_with_a_test_split(tmp_path, capsys):
     # the digits' defaults: MLP(64, [32, 10]), cross-entropy, Adam, a fifth held out
     assert run["model"]["nin"] == 64 and run["model"]["nouts"] == [32, 10]
     assert run["loss"] == "ce" and run["optimizer"].startswith("Adam") and run["compiled"] is True
-    assert run["data"]["samples"] == 240 and run["test_samples"] == 60
+    assert run["data"]["samples"] == 300 and run["split"]["train"] == 240 and run["test_samples"] == 60
     assert run["test_accuracy"] > 0.5
     assert "test:  loss" in stdout and "on 60 held-out samples" in stdout
     assert "no decision_boundary.png: the data has 64 features" in stdout
@@ -116,7 +116,12 @@ def test_cli_trains_digits_compiled_with_a_test_split(tmp_path, capsys):
     assert capsys.readouterr().out == plain
 
 
-def test_cli_digits_without_compiled_hints_at_it(tmp_path, capsys):
+def test_cli_digits_without_compiled_hints_at_it(tmp_path, capsys, monkeypatch):
+    from nn.cli import train_command
+
+    # the default digits run: 1,437 training samples, 2,410 parameters, 20 epochs
+    assert train_command.plain_seconds(1437, 2410, 20) > train_command.SLOW_RUN_SECONDS
+    monkeypatch.setattr(train_command, "SLOW_RUN_SECONDS", 0.01)  # this small run stands in for it
     argv = ["train", "--data", "digits", "--samples", "40", "--epochs", "1", "--no-progress"]
     assert main([*argv, "--out", str(tmp_path / "plain")]) == 0
     stdout = capsys.readouterr().out

@@ -271,3 +271,12 @@ def test_draw_frames_of_a_long_formula_are_capped_with_a_warning(tmp_path, capsy
         == 0
     )
     assert len(list((tmp_path / "f2").iterdir())) == 1
+
+
+def test_train_names_a_fifo_given_as_the_csv_file(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    assert main(["train", "--data", str(fifo), "--out", str(tmp_path / "r"), "--no-progress"]) == 1
+    assert "must be a regular file, this is a FIFO" in capsys.readouterr().err

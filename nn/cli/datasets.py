@@ -27,7 +27,7 @@ def data_source(text: str) -> str:
         return text
     path = Path(text)
     if path.suffix.lower() == ".csv":
-        if not path.is_file():
+        if not path.exists():  # anything else that is not a regular file, load_csv names
             raise argparse.ArgumentTypeError(f"no such CSV file: {text!r}")
         return text
     raise argparse.ArgumentTypeError(f"{text!r} is neither one of {', '.join(DATA_SETS)} nor a .csv file")
