@@ -70,9 +70,11 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{path} on {source}: {e}") from e
     penalty = f" + {args.l2:g}·R(W)" if args.l2 else ", no L2 term"
     print(f"model {path} ({model}) on {source}, {len(y)} samples, loss {loss} (mean over samples{penalty}):")
-    fraction = split.get("test_fraction") if isinstance(split, dict) else None
+    split = split if isinstance(split, dict) else {}
+    fraction, seed = split.get("test_fraction"), split.get("seed", 0)
     if isinstance(fraction, (int, float)) and 0.0 < fraction < 1.0:
-        X_train, X_test, y_train, y_test = datasets.train_test_split(X, y, fraction, seed=split.get("seed", 0))
+        seed = seed if isinstance(seed, int) and seed >= 0 else 0
+        X_train, X_test, y_train, y_test = datasets.train_test_split(X, y, fraction, seed=seed)
         for name, Xs, ys in (("held-out", X_test, y_test), ("training", X_train, y_train)):
             value, acc = evaluate(model, Xs, ys, loss, args.l2, compiled=args.compiled)
             print(f"{name}: loss {value:.4f}, accuracy {format_accuracy(acc)} on {len(ys)} samples")
@@ -80,6 +82,6 @@ def run(args: argparse.Namespace) -> int:
     value, acc = evaluate(model, X, y, loss, args.l2, compiled=args.compiled)
     print(f"loss {value:.4f}")
     print(f"accuracy {format_accuracy(acc)}")
-    if split is not None:
+    if split:
         print("(the run held nothing out: these are its training samples)")
     return 0
