@@ -280,3 +280,24 @@ def test_train_names_a_fifo_given_as_the_csv_file(tmp_path, capsys):
     os.mkfifo(fifo)
     assert main(["train", "--data", str(fifo), "--out", str(tmp_path / "r"), "--no-progress"]) == 1
     assert "must be a regular file, this is a FIFO" in capsys.readouterr().err
+
+
+def test_a_forward_pass_that_fails_on_blown_up_weights_is_named_a_divergence():
+    X, y = datasets.make_blobs(30, centers=2, seed=0)
+    model = MLP(2, [4, 2], seed=0)
+
+    def blow_up(epoch, history, model):  # what a far too large step does to the weights
+        for p in model.parameters():
+            p.data = 1e300 if p.data >= 0 else -1e300
+
+    h = fit(model, X, y, "ce", SGD(model.parameters(), lr=0.1), epochs=5, callback=blow_up, progress=False)
+    assert h.epochs == 2
+    assert h.stop_reason.startswith("diverged at epoch 2: the weights grew to 1e+300 and then ")
+    assert "undefined" in h.stop_reason and "try a smaller learning rate (lr is 0.1)" in h.stop_reason
+
+
+def test_a_domain_error_with_sane_weights_is_still_raised():
+    X, y = datasets.make_moons(10, seed=0)
+    model = MLP(2, [3, 1], seed=0)
+    with pytest.raises(ValueError, match="log of"):
+        fit(model, X, y, lambda out, t: (out[0] - 100.0).log(), epochs=1, progress=False)
