@@ -128,6 +128,10 @@ def test_player_steps_with_buttons_and_keys(browser, tmp_path):
     assert end["grads"][f"g{w}"] == format_number(st.walk.grads[w])  # the engine's dL/dw
     _keys(browser, Keys.HOME)
     assert _state(browser)["grads"] == start["grads"]  # stepping back restores every text
+    _press(browser, "+")  # zoom in: wider than the window, the view scrolls; fit brings it back
+    assert _state(browser)["svgWidth"] > start["svgWidth"] * 1.2
+    _press(browser, "fit")
+    assert _state(browser)["svgWidth"] == pytest.approx(start["svgWidth"], abs=1)
 
 
 HARNESS = """<!DOCTYPE html><html><head><meta charset="utf-8"><style>{css}</style></head><body>
