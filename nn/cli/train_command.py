@@ -151,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         compiled=args.compiled,
     )
     if history.stop_reason.startswith("diverged"):
-        raise CommandError(f"training {history.stop_reason} (--lr); nothing was written to {args.out}")
+        raise CommandError(f"training {history.stop_reason}; nothing was written to {args.out}")
     final_loss, acc = evaluate(model, X, y, loss, args.l2, compiled=args.compiled)
     print(summary(history, final_loss, acc))
     info: dict[str, Any] = {
