@@ -2,7 +2,8 @@
 ``nn`` (all of them, found by walking the folders, so modules added later are held to the
 same rules) is read with ``ast`` and checked:
 
-* ``autograd`` imports nothing from ``nn``;
+* ``autograd`` imports nothing from ``nn``, and no library module imports the command
+  (``nn.cli``);
 * the engine core (the node, the table, the walk, the modes, functional, gradcheck and the
   small helpers they use) imports only from the core: nothing from drawing or compiling;
 * no module imports another module's private (leading underscore) name;
@@ -89,6 +90,21 @@ def test_autograd_imports_nothing_from_nn(name):
     imports = _imports(name, MODULES[name])
     bad = [f"line {line}: {module}" for module, _, line in imports if module.split(".")[0] == "nn"]
     assert not bad, f"{name} imports from nn: {bad}"
+
+
+@pytest.mark.parametrize("name", [n for n in MODULES if n != "nn.__main__" and not n.startswith("nn.cli")])
+def test_only_the_command_uses_the_command(name):
+    # the library is used by the command, never the other way round (the benchmark and the
+    # tests take the demo's settings from nn.demo, not from the command)
+    imports = _imports(name, MODULES[name])
+    bad = [f"line {line}: {module}" for module, _, line in imports if _ours(module) and module.startswith("nn.cli")]
+    assert not bad, f"{name} imports the command line: {bad}"
+
+
+def test_the_benchmarks_use_the_library_not_the_command():
+    for path in sorted((ROOT / "bench").glob("*.py")):
+        imports = _imports(f"bench.{path.stem}", path)
+        assert not [m for m, _, _ in imports if m.startswith("nn.cli")], f"{path.name} imports the command line"
 
 
 @pytest.mark.parametrize("name", sorted(CORE))
