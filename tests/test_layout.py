@@ -150,3 +150,19 @@ def test_the_checks_catch_what_they_look_for(tmp_path):
     found = _imports("autograd.fake", fake)
     assert ("autograd.value", ["_node"], 2) in found and ("nn.layers", ["MLP"], 3) in found
     assert ("autograd.backprop", [], 4) in found
+
+
+def test_the_distribution_ships_every_package():
+    # a package folder missing from setup.cfg works in the editable install and breaks a
+    # wheel (nn.export once did): setup.cfg finds the packages, and finds all of them
+    import configparser
+
+    from setuptools import find_packages
+
+    cfg = configparser.ConfigParser()
+    cfg.read(ROOT / "setup.cfg", encoding="utf-8")
+    assert cfg["options"]["packages"].strip() == "find:"
+    include = [p.strip() for p in cfg["options.packages.find"]["include"].replace("\n", ",").split(",") if p.strip()]
+    found = set(find_packages(str(ROOT), include=include))
+    folders = {name for name, path in MODULES.items() if path.name == "__init__.py"}
+    assert found == folders
