@@ -165,7 +165,8 @@ def build_steps(
 ) -> tuple[list[Step], list[bool], int]:
     """One step per group, in order of level (groups of a level in order of first appearance);
     gives each group's nodes consecutive rows (an elementwise group sorted by its operands'
-    rows, so that they are slices where possible). Returns the steps, whether each leads to a
+    rows, so that they are slices where possible; a layer by its weights, so that its
+    parameters can be read as one block). Returns the steps, whether each leads to a
     parameter, and the number of rows."""
     pr = program
     parents = pr.parents
@@ -179,6 +180,8 @@ def build_steps(
         nodes = groups[key]
         if key[1] == "ew":
             nodes = sorted(nodes, key=lambda i: tuple(row[p] for p in parents[i]))
+        else:  # in the order of their weights, so that a layer's parameters are one block
+            nodes = sorted(nodes, key=lambda i: [leaf_value_index(w) for w in orient[i][0]])
         out = slice(next_row, next_row + len(nodes))
         for i in nodes:
             row[i] = next_row

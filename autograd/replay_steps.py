@@ -103,12 +103,23 @@ class LayerStep:
             self.b_pos = np.flatnonzero(b_param)
             self.b_pid = b_idx[b_param]
             self.b_unique = len(np.unique(self.b_pid)) == len(self.b_pid)
+        self.block = parameter_block(w_idx, b_idx, n_params)
         self.args: tuple[np.ndarray, ...] = ()
 
+    def _rows(self, a: np.ndarray) -> np.ndarray:
+        """The layer's block of ``a`` (the parameters' values or gradients) as (k, stride)
+        rows: a view, row j holding node j's weights and then its bias."""
+        start, stride = self.block  # type: ignore[misc]
+        return a[start : start + len(self.nodes) * stride].reshape(len(self.nodes), stride)
+
     def forward(self, V: np.ndarray, lv: np.ndarray) -> None:
-        W = lv[self.w_idx]
         X = V[self.x]
-        self.args = (W, X) if self.b_idx is None else (W, X, lv[self.b_idx][:, None])
+        if self.block is not None:  # views into the parameters' values: no copy
+            rows, n = self._rows(lv), self.w_idx.shape[1]
+            self.args = (rows[:, :n], X) if self.b_idx is None else (rows[:, :n], X, rows[:, n : n + 1])
+        else:
+            W = lv[self.w_idx]
+            self.args = (W, X) if self.b_idx is None else (W, X, lv[self.b_idx][:, None])
         V[self.out] = DOT.forward(self.math, *self.args)
 
     def local(self, V: np.ndarray, G: np.ndarray) -> list[Any]:
@@ -116,6 +127,14 @@ class LayerStep:
 
     def accumulate(self, G: np.ndarray, pgrad: np.ndarray, grads: list[Any]) -> None:
         dW, dX = grads[0], grads[1]
+        if self.block is not None:
+            rows, n = self._rows(pgrad), self.w_idx.shape[1]
+            rows[:, :n] += dW
+            if self.b_idx is not None:
+                rows[:, n] += grads[2].sum(axis=1)
+            if dX is not None:
+                add_into(G, self.x, self.x_unique, dX)
+            return
         if self.w_all_params:
             scatter(pgrad, self.w_pid, dW.reshape(-1), self.w_unique)
         elif len(self.w_pid):
@@ -128,6 +147,26 @@ class LayerStep:
     def describe(self) -> str:
         k, n = self.w_idx.shape
         return f"layer {k}×{n}" + (" + bias" if self.b_idx is not None else "")
+
+
+def parameter_block(w_idx: np.ndarray, b_idx: np.ndarray | None, n_params: int) -> tuple[int, int] | None:
+    """(start, stride) when the layer's parameters lie in one block of the parameter list,
+    node j's n weights at start + j·stride + (0..n−1) and its bias right after them — as
+    ``MLP.parameters()`` lists them — so that they can be read and stepped as views; else
+    None (the weights are then gathered by index)."""
+    k, n = w_idx.shape
+    if k == 0 or n == 0:
+        return None
+    start = int(w_idx[0, 0])
+    stride = int(w_idx[1, 0] - start) if k > 1 else n + (b_idx is not None)
+    if stride < n + (b_idx is not None) or start < 0 or start + k * stride > n_params:
+        return None
+    rows = start + stride * np.arange(k)
+    if not np.array_equal(w_idx, rows[:, None] + np.arange(n)):
+        return None
+    if b_idx is not None and not np.array_equal(b_idx, rows + n):
+        return None
+    return start, stride
 
 
 def scatter(pgrad: np.ndarray, pid: np.ndarray, vals: np.ndarray, unique: bool) -> None:

@@ -677,3 +677,25 @@ def test_forward_takes_the_parameters_from_an_array_as_from_the_values():
     np.testing.assert_array_equal(from_array, net.forward(X))
     with pytest.raises(ValueError, match="params must be an array of the 2 parameters"):
         net.forward(X, params=np.array([1.0]))
+
+
+def test_a_layer_reads_its_parameters_as_views_or_gathered_with_the_same_numbers():
+    # MLP.parameters() lists each neuron's weights then its bias: the replay reads a layer's block as
+    # views; listed in another order the weights are gathered by index. Both give the same numbers
+    # (to rounding: the nodes of a layer are summed in another order).
+    from nn import MLP
+    from nn.losses import cross_entropy
+
+    model = MLP(3, [4, 3], seed=5)
+    params = model.parameters()
+    X = np.random.default_rng(0).normal(size=(6, 3))
+    y = np.array([0, 2, 1, 1, 0, 2])
+    results = []
+    for order in (params, params[::-1]):
+        net = trace(lambda xs, ys: cross_entropy(model(xs), ys), order, inputs=3, labels=3, one_hot=True)
+        losses = net.forward(X, y)
+        grads = dict(zip(map(id, order), net.backward(accumulate=False).tolist()))
+        results.append((losses, [grads[id(p)] for p in params]))
+        assert [s.block is not None for s in net.plan.steps if s.kind == "layer"] == [order is params] * 2
+    np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-12)
+    np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-12, atol=1e-15)
