@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     if torch:
         contenders["torch"] = TorchMLP
     rows = []
-    met = True
+    numpy_met, torch_met = [], []
     for i, w in enumerate(WORKLOADS, 1):
         if args.only and i not in args.only:
             continue
@@ -149,12 +149,12 @@ def main(argv: list[str] | None = None) -> int:
         agree = relative(weights["chaingrad"], weights["numpy"])
         if agree > AGREE:
             raise SystemExit(f"{w.name}: compiled and numpy weights differ by {agree:.1e} relative: the race is void")
-        met &= by_numpy <= TARGET_NUMPY
+        numpy_met.append(by_numpy <= TARGET_NUMPY)
         row = [w.name, f"{1e3 * med['chaingrad']:.3f}", f"{1e3 * med['numpy']:.3f}", f"{by_numpy:.2f}×"]
         if torch:
             by_torch = med["chaingrad"] / med["torch"]
             if w.torch_target:
-                met &= by_torch <= TARGET_TORCH
+                torch_met.append(by_torch <= TARGET_TORCH)
             row += [f"{1e3 * med['torch']:.3f}", f"{by_torch:.2f}×"]
         rows.append(row)
         print(" | ".join(row), flush=True)
@@ -168,11 +168,12 @@ def main(argv: list[str] | None = None) -> int:
         + f"; CPU time of one thread, median over {args.rounds} rounds"
     )
     table = tables.markdown(header, rows)
-    notes = (
-        f"Targets: compiled ≤ {TARGET_NUMPY:g}× numpy on every workload"
-        + (f", ≤ {TARGET_TORCH:g}× PyTorch on moons and digits at batch 32" if torch else "")
-        + f": {'met' if met else 'not met'}."
-    )
+    notes = f"Target: compiled ≤ {TARGET_NUMPY:g}× numpy: met on {sum(numpy_met)} of {len(numpy_met)} workloads."
+    if torch:
+        notes += (
+            f" Target: compiled ≤ {TARGET_TORCH:g}× PyTorch on moons and digits at batch 32: "
+            f"met on {sum(torch_met)} of {len(torch_met)}."
+        )
     if args.no_write or args.only:
         print(f"\n{table}\n\n{notes}")
     else:

@@ -32,8 +32,9 @@ Digits: MLP(64, [32, 10]), cross-entropy + 1e-4·Σw², SGD with lr 0.5, full ba
 the numpy version. Needs scikit-learn (the digits data set).
 
 All share the default interpreter settings (garbage collector on) and the process, one
-engine after the other, each from a clean heap. The host is shared, so figures move by
-±20 % from run to run: run it twice. ``--profile`` adds a cProfile table of a second,
+engine after the other, each from a clean heap. Times are CPU time of the benchmark's thread
+(``time.thread_time``), so other processes on a shared host count little; figures still move
+from run to run: run it twice. ``--profile`` adds a cProfile table of a second,
 profiled chaingrad run (where the time goes).
 
 Run: ``make bench`` or ``.venv/bin/python bench/demo.py`` (micrograd from ``pip install -e '.[bench]'``).
@@ -106,7 +107,7 @@ class ChaingradRun:
         return cls(X, y, model, optimizer, DEMO.loss, pause_gc, compiled)
 
     def run(self, steps: int) -> list[float]:
-        stamps = [time.perf_counter()]
+        stamps = [time.thread_time()]
         fit(
             self.model,
             self.X,
@@ -116,7 +117,7 @@ class ChaingradRun:
             epochs=steps,
             reg=DEMO.l2,
             progress=False,
-            callback=lambda *_: stamps.append(time.perf_counter()),
+            callback=lambda *_: stamps.append(time.thread_time()),
             pause_gc=self.pause_gc,
             compiled=self.compiled,
         )
@@ -142,7 +143,7 @@ class MicrogradRun:
         self.loss = self.accuracy = float("nan")
 
     def step(self) -> float:
-        start = time.perf_counter()
+        start = time.thread_time()
         scores = [self.model(r) for r in self.rows]
         margins = [(1 + -s * score).relu() for s, score in zip(self.signs, scores)]
         data_loss = sum(margins) * (1.0 / len(margins))
@@ -156,7 +157,7 @@ class MicrogradRun:
             p.data -= lr * p.grad
         self.loss = total.data
         self.k += 1
-        return time.perf_counter() - start
+        return time.thread_time() - start
 
 
 def moons_lr(k: int) -> float:
@@ -228,7 +229,7 @@ def moons(args: argparse.Namespace) -> None:
         tables.write(
             "demo",
             "make bench",
-            f"The moons demo ({DEMO.model_text()}, {DEMO.describe()}): mean wall-clock time of a training step; "
+            f"The moons demo ({DEMO.model_text()}, {DEMO.describe()}): mean CPU time of a training step; "
             f"micrograd timed on its first {len(m_steps)} steps",
             tables.markdown(["engine", "ms per step", "× faster than micrograd"], rows),
             f"Target: the plain engine ≥ {TARGET:g}× faster than micrograd: "
