@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value, enable_grad
-from autograd.checks import is_count
+from autograd.checks import count, is_count, real
 from autograd.compile import CompiledGraph, trace
 from autograd.files import write_atomic
 
@@ -91,9 +91,7 @@ def store_upload(folder: str | Path, name: str, text: str) -> Path:
 def make_schedule(settings: Any, batches: int) -> Any:
     """The learning-rate schedule: ``constant(lr)``, ``inverse_sqrt(lr)``, or
     ``linear_decay`` from lr to lr/100 over all the steps of ``settings.epochs`` epochs."""
-    lr = settings.lr
-    if isinstance(lr, bool) or not (math.isfinite(lr) and lr > 0):
-        raise ValueError(f"the learning rate must be a number > 0, got {lr!r}")
+    lr = real(settings.lr, "the learning rate (lr)", "Playground", above=0.0)
     if settings.schedule == "constant":
         return constant(lr)
     if settings.schedule == "inverse_sqrt":
@@ -105,12 +103,10 @@ def make_schedule(settings: Any, batches: int) -> Any:
 
 def check_tuning(settings: Any) -> None:
     """The controls that change a running training: penalty strength and kind, epochs."""
-    if not (math.isfinite(settings.reg) and settings.reg >= 0):
-        raise ValueError(f"the regularisation strength must be a number >= 0, got {settings.reg!r}")
+    real(settings.reg, "the penalty strength (reg)", "Playground", at_least=0.0)
     if settings.penalty not in PENALTIES:
         raise ValueError(f"unknown penalty {settings.penalty!r}; choose one of {', '.join(PENALTIES)}")
-    if settings.epochs < 1:
-        raise ValueError(f"the number of epochs must be >= 1, got {settings.epochs}")
+    count(settings.epochs, "the number of epochs", "Playground", at_least=1)
 
 
 def make_optimizer(name: str, params: list[Value], lr: Any) -> Optimizer:

@@ -149,7 +149,7 @@ def test_learning_rate_and_penalty_change_without_reset():
     "settings, says",
     [
         (dict(samples=0), "samples) must be an integer >= 2, got 0"),
-        (dict(lr=0.0), "learning rate must be a number > 0, got 0.0"),
+        (dict(lr=0.0), "learning rate (lr) must be a finite number > 0, got 0.0"),
         (dict(hidden=[8, 0]), "layer size"),
         (dict(dataset="spirals", classes=3, loss="bce"), "use 'ce'"),
         (dict(dataset="csv"), "choose a CSV file"),
@@ -199,7 +199,7 @@ def test_a_bad_value_while_training_keeps_the_last_good_one():
     pg.run_epochs(1)
     assert pg.run.history.lr[-1] == 0.03 and pg.epoch == 3
     pg.reg = -1.0
-    assert pg.error and "regularisation" in pg.message
+    assert pg.error and "penalty strength (reg)" in pg.message
 
 
 def test_the_epoch_limit_stops_and_raising_it_goes_on():
