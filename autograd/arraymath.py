@@ -86,4 +86,23 @@ class MatrixMath(ArrayMath):
         return [g @ x.T, w.T @ g if self.input_grads else None]
 
 
+class BlockMath(ArrayMath):
+    """One sum or dot node whose operands lie in consecutive rows of the value buffer, for the
+    compiled replay: each run of operands arrives as one block (n, batch) — the sum row gets
+    one block, the dot row a block of weights and a block of inputs (and a bias row) — and the
+    node's value is the sum over the block's rows, in row order as the float rule sums. The
+    table's vjp rules then give each row its gradient: g for a sum, g·xᵢ and g·wᵢ for a dot."""
+
+    @staticmethod
+    def sum(args: Any) -> np.ndarray:
+        (block,) = args
+        return block.sum(axis=0, keepdims=True)
+
+    @staticmethod
+    def dot(ws: Any, xs: Any) -> np.ndarray:
+        (w,), (x,) = ws, xs
+        return (w * x).sum(axis=0, keepdims=True)
+
+
 ARRAY = ArrayMath()
+BLOCK = BlockMath()

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .primitives import DOT
+from .primitives import DOT, SUM
 from .program import CONST, INPUT, LABEL, PARAM, Program
 from .replay_steps import ElementwiseStep, LayerStep, rows_of
 
@@ -155,6 +155,29 @@ def leaf_rows(
     return row, leaves, next_row
 
 
+def reduction_blocks(program: Program, nodes: list[int], row: dict[int, int]) -> list[slice] | None:
+    """For a group of one sum or dot node whose operands lie in runs of consecutive rows (the
+    sum's terms; the dot's weights, its inputs, its bias): the runs, as slices of its parents,
+    so that the node runs on whole blocks of rows (``BlockMath``) instead of one operand at a
+    time; else None."""
+    if len(nodes) != 1:
+        return None
+    ps = program.parents[nodes[0]]
+    prim = program.prims[program.codes[nodes[0]]]
+    if prim is SUM and len(ps) > 1:
+        runs = [slice(0, len(ps))]
+    elif prim is DOT and len(ps) > 2:
+        n = len(ps) // 2
+        runs = [slice(0, n), slice(n, 2 * n)] + ([slice(2 * n, 2 * n + 1)] if len(ps) % 2 else [])
+    else:
+        return None
+    for run in runs:
+        rows = [row[p] for p in ps[run]]
+        if any(b != a + 1 for a, b in zip(rows, rows[1:])):
+            return None
+    return runs
+
+
 def build_steps(
     program: Program,
     groups: dict[tuple[Any, ...], list[int]],
@@ -187,10 +210,17 @@ def build_steps(
             row[i] = next_row
             next_row += 1
         if key[1] == "ew":
-            arity = key[3]
-            operands = [rows_of([row[parents[i][j]] for i in nodes]) for j in range(arity)]
-            need = [any(requires[parents[i][j]] for i in nodes) for j in range(arity)]
-            steps.append(ElementwiseStep(pr.prims[key[2]], nodes, out, operands, need))
+            blocks = reduction_blocks(pr, nodes, row)
+            if blocks is not None:
+                ps = parents[nodes[0]]
+                need = [any(requires[p] for p in ps[b]) for b in blocks]
+                runs: list[slice | np.ndarray] = [rows_of([row[p] for p in ps[b]]) for b in blocks]
+                steps.append(ElementwiseStep(pr.prims[key[2]], nodes, out, runs, need, blocks=True))
+            else:
+                arity = key[3]
+                operands = [rows_of([row[parents[i][j]] for i in nodes]) for j in range(arity)]
+                need = [any(requires[parents[i][j]] for i in nodes) for j in range(arity)]
+                steps.append(ElementwiseStep(pr.prims[key[2]], nodes, out, operands, need))
         else:
             xs = orient[nodes[0]][1]
             w_idx = np.array([[leaf_value_index(w) for w in orient[i][0]] for i in nodes], dtype=np.intp)

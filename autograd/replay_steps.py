@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .arraymath import ARRAY, MatrixMath
+from .arraymath import ARRAY, BLOCK, MatrixMath
 from .primitives import DOT, Primitive
 
 
@@ -45,18 +45,25 @@ class ElementwiseStep:
     kind = "elementwise"
 
     def __init__(
-        self, prim: Primitive, nodes: list[int], out: slice, operands: list[slice | np.ndarray], need: list[bool]
+        self,
+        prim: Primitive,
+        nodes: list[int],
+        out: slice,
+        operands: list[slice | np.ndarray],
+        need: list[bool],
+        blocks: bool = False,
     ):
         self.prim, self.nodes, self.out, self.operands, self.need = prim, nodes, out, operands, need
+        self.math = BLOCK if blocks else ARRAY  # blocks: one sum or dot node over runs of rows (BlockMath)
         self.unique = [is_unique(o) for o in operands]
         self.args: list[np.ndarray] = []
 
     def forward(self, V: np.ndarray, lv: np.ndarray) -> None:
         self.args = [V[o] for o in self.operands]
-        V[self.out] = self.prim.forward(ARRAY, *self.args)
+        V[self.out] = self.prim.forward(self.math, *self.args)
 
     def local(self, V: np.ndarray, G: np.ndarray) -> list[Any]:
-        return self.prim.vjp(ARRAY, G[self.out], V[self.out], *self.args)
+        return self.prim.vjp(self.math, G[self.out], V[self.out], *self.args)
 
     def accumulate(self, G: np.ndarray, pgrad: np.ndarray, grads: list[Any]) -> None:
         for o, d, need, unique in zip(self.operands, grads, self.need, self.unique):
@@ -70,6 +77,9 @@ class ElementwiseStep:
         return (g, out, *[float(a[j, s]) for a in self.args])
 
     def describe(self) -> str:
+        first = self.operands[0]
+        if self.math is BLOCK and isinstance(first, slice):
+            return f"{self.prim.name} over {first.stop - first.start} rows"
         return f"{self.prim.name} ×{len(self.nodes)}"
 
 

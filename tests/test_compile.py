@@ -699,3 +699,29 @@ def test_a_layer_reads_its_parameters_as_views_or_gathered_with_the_same_numbers
         assert [s.block is not None for s in net.plan.steps if s.kind == "layer"] == [order is params] * 2
     np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-12)
     np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-12, atol=1e-15)
+
+
+def test_one_dot_or_sum_over_runs_of_rows_runs_on_blocks_with_the_plain_engines_numbers():
+    ps = [Value(v) for v in (0.3, -1.2, 2.0, 0.7)]
+
+    def fn(xs):
+        hs = [(p * 1.5).tanh() for p in ps[:3]]  # three nodes of one step: consecutive rows
+        return Value.dot(xs[:3], hs, xs[3]) * ps[3] + Value.sum(hs) * xs[4]
+
+    net = trace(fn, ps, inputs=5)
+    assert [s.describe() for s in net.plan.steps if s.kind == "elementwise" and "over" in s.describe()] == [
+        "dot over 3 rows",
+        "sum over 3 rows",
+    ]
+    X = np.random.default_rng(1).normal(size=(4, 5))
+    losses = net.forward(X)
+    grads = net.backward(accumulate=False)
+    expected = np.zeros(4)
+    for s, x in enumerate(X.tolist()):
+        loss = fn([Value(v) for v in x])
+        assert losses[s] == loss.data
+        for p in ps:
+            p.grad = 0.0
+        loss.backward()
+        expected += [p.grad for p in ps]
+    np.testing.assert_allclose(grads, expected, rtol=1e-12)
