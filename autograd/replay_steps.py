@@ -20,9 +20,14 @@ from .primitives import DOT, Primitive
 
 
 def rows_of(rows: Sequence[int]) -> slice | np.ndarray:
-    """A slice when the rows are consecutive (a view, no copy), else an index array."""
-    if len(rows) and all(b == a + 1 for a, b in zip(rows, rows[1:])):
-        return slice(rows[0], rows[-1] + 1)
+    """A slice when the rows are evenly spaced, consecutive or every k-th (a view, no copy),
+    else an index array."""
+    if len(rows) > 1 and rows[1] > rows[0]:
+        step = rows[1] - rows[0]
+        if all(b == a + step for a, b in zip(rows, rows[1:])):
+            return slice(rows[0], rows[-1] + 1, step if step > 1 else None)
+    elif len(rows) == 1:
+        return slice(rows[0], rows[0] + 1)
     return np.asarray(rows, dtype=np.intp)
 
 
