@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench notebooks graphviz lint clean
+.PHONY: demo test bench notebooks graphviz lint docs docs-check browser clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,5 +46,15 @@ notebooks: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
 	$(BIN)/jupyter lab notebooks/
 
+# The documentation site (docs/README.md): every walkthrough executed, warnings are errors.
+docs: $(STAMP) graphviz
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	$(BIN)/sphinx-build -W --keep-going -b html -j 1 docs docs/_build/html
+	@echo "open docs/_build/html/index.html"
+
+# The built site checked: no web references, and a real browser shows a walkthrough's drawings.
+docs-check: docs browser
+	$(BIN)/python -m pytest -p no:cacheprovider docs/test_site.py
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis runs
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis runs docs/_build docs/api/generated docs/walkthroughs
