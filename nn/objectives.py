@@ -1,14 +1,14 @@
 """Losses chosen by name: what ``fit``, ``evaluate`` and the command line mean by "svm",
 "ce", "mse" and "bce", for a model with one output or with C >= 2:
 
-============  ==========================================  ==================================
-loss          one output (binary / regression)            C >= 2 outputs (C classes)
-============  ==========================================  ==================================
-``"svm"``     hinge max(0, 1 − y·s), labels {0,1}→{−1,+1}  multiclass hinge (margin 1)
-``"bce"``     binary cross-entropy from the logit s        (not defined: use "ce")
-``"ce"``      (not defined: use "bce" or "svm")            cross-entropy from the logits
-``"mse"``     (s − y)², regression or 0/1 targets          mean of (sₖ − onehot(y)ₖ)²
-============  ==========================================  ==================================
+============  ==============================================  ==================================
+loss          one output (binary / regression)                C >= 2 outputs (C classes)
+============  ==============================================  ==================================
+``"svm"``     hinge max(0, 1 − y·s), labels {0,1}→{−1,+1}     multiclass hinge (margin 1)
+``"bce"``     binary cross-entropy from the logit s           (not defined: use "ce")
+``"ce"``      (not defined: use "bce" or "svm")               cross-entropy from the logits
+``"mse"``     (s − y)², regression or 0/1 targets             mean of (sₖ − onehot(y)ₖ)²
+============  ==============================================  ==================================
 
 or a callable ``loss(outputs, target) -> Value`` for one sample, where ``outputs`` is the
 list of the model's output Values. An ``Objective`` is the per-sample loss with the kind of
