@@ -7,21 +7,36 @@ STAMP := $(VENV)/.installed
 .PHONY: demo test bench notebooks graphviz lint docs docs-check browser clean
 
 $(STAMP): setup.cfg pyproject.toml
+	@echo "setting up $(VENV): a virtual environment with chaingrad and its test tools (first time only)"
 	$(PYTHON) -m venv $(VENV)
+	@echo "installing pip, then chaingrad with numpy, matplotlib, graphviz, tqdm and the dev extra"
+	@echo "(pytest, hypothesis, ruff, nbclient, ipykernel, scikit-learn) from PyPI: about a minute"
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
+	@echo "$(VENV) is ready"
 
-# Drawings (SVG, the explorer, the player) need no Graphviz. Its `dot` only adds PNG/PDF
-# files: `make graphviz` installs Debian's package when we can (root), else says how.
+# $(call debian,COMMANDS,PACKAGES,WHAT,ELSE): when one of COMMANDS is missing, install the
+# Debian PACKAGES if we are root; otherwise say what to install and run ELSE (`exit 1` to fail).
+define debian
+@missing=; for c in $(1); do command -v $$c >/dev/null 2>&1 || missing=$$c; done; \
+if [ -n "$$missing" ]; then \
+  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+    echo "installing $(3) (Debian packages $(2))"; \
+    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(2) >/dev/null; \
+  else \
+    echo "note: $$missing is missing: $(3) (sudo apt-get install $(2))" >&2; $(4); \
+  fi; \
+fi
+endef
+
+# Drawings (SVG, the explorer, the player) need no Graphviz. Its `dot` only adds PNG/PDF files.
 graphviz:
-	@command -v dot >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing Graphviz (Debian package graphviz)"; \
-	    (apt-get update -qq || true) && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
-	  else \
-	    echo "note: Graphviz's dot is missing: PNG/PDF drawings need it (sudo apt-get install graphviz)" >&2; \
-	  fi; }
+	$(call debian,dot,graphviz,Graphviz: PNG/PDF drawings need it,true)
+
+# Chromium and its WebDriver, for the real-browser tests (the explorer, the player, the site).
+browser:
+	$(call debian,chromium chromedriver,chromium chromium-driver,Chromium and its WebDriver for the browser tests,exit 1)
 
 demo: $(STAMP)
 	$(BIN)/chaingrad demo
@@ -42,12 +57,15 @@ bench: $(STAMP)
 	$(BIN)/python bench/player.py
 	$(BIN)/python bench/playground.py
 
+# JupyterLab refuses to run as root unless told: say it when we are root.
 notebooks: $(STAMP)
+	@echo "installing the notebooks extra (JupyterLab) into $(VENV)"
 	$(BIN)/python -m pip install --quiet -e '.[notebooks]'
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab $$([ "$$(id -u)" = 0 ] && echo --allow-root) notebooks/
 
 # The documentation site (docs/README.md): every walkthrough executed, warnings are errors.
 docs: $(STAMP) graphviz
+	@echo "installing the docs extra (Sphinx, myst-nb, furo, latex2mathml, selenium) into $(VENV)"
 	$(BIN)/python -m pip install --quiet -e '.[docs]'
 	$(BIN)/sphinx-build -W --keep-going -b html -j 1 docs docs/_build/html
 	@echo "open docs/_build/html/index.html"

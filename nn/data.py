@@ -6,7 +6,8 @@ and ``train_test_split``, from ``nn.batches``) in the same namespace.
 Every function returns numpy arrays: ``X`` float64 of shape (n, d) and ``y`` either integer
 class indices 0..C-1 (classification) or float targets (regression). The generators use
 their own ``numpy.random.Generator``, so the same seed always gives the same data and no
-global random state is touched.
+global random state is touched. The lectures' tables cite lecture 002 and lecture 004, as the
+documentation's lectures page (docs/lectures.md) names them.
 """
 
 from __future__ import annotations

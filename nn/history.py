@@ -2,8 +2,9 @@
 norm per epoch, why it stopped; written as JSON or CSV) and ``Convergence``, the lecture's
 test of when to stop.
 
-Convergence (lecture 001: "check whether the L2 norm of the gradient is below some small
-tolerance ... alternatively, that the reduction in the objective is small"): pass
+Convergence (lecture 001, named on the documentation's lectures page, docs/lectures.md:
+"check whether the L2 norm of the gradient is below some small tolerance ... alternatively,
+that the reduction in the objective is small"): pass
 ``convergence=Convergence(grad_tol=..., loss_rtol=...)`` to ``fit``. After each epoch it
 looks at the norm of the epoch's gradient (for full-batch training exactly ‖∇J‖₂; for
 minibatches the size-weighted mean of the batch gradients) and at the relative change

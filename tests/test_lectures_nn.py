@@ -1,7 +1,7 @@
 """The lectures' worked numbers for losses, regularizers and training, computed by hand
 with the natural log (the slides that print 0.89 and 0.452 used log10).
 
-Sources are the files in ../shared/seeds: 000 and 003 (SVM and softmax on the cat/car/frog
+Sources are the lectures named on docs/lectures.md: 000 and 003 (SVM and softmax on the cat/car/frog
 scores, the W·x + b example, L2 regularisation), 002 (the world's smallest perceptron and
 the momentum update) and 004 (log-likelihood, cross-entropy, regression losses, y = wx + b).
 """

@@ -8,9 +8,12 @@ typed by hand. Without any table file it becomes a note saying how to make them.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
+if TYPE_CHECKING:  # Sphinx is needed to build the site, not to use these functions
+    from sphinx.application import Sphinx
+    from sphinx.environment import BuildEnvironment
+
 
 MARKER = "BENCH_TABLES_HERE"
 PAGE = "benchmarks"

@@ -10,9 +10,11 @@ shows as written.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx.application import Sphinx
+if TYPE_CHECKING:  # Sphinx is needed to build the site, not to use these functions
+    from sphinx.application import Sphinx
+
 
 LITERAL = re.compile(r"(``.+?``)")
 TABLE_LINE = re.compile(r"^\s*(\|.*\|\s*$|\+[-=])")

@@ -9,9 +9,12 @@ the same page seen from docs/walkthroughs/. Copies whose notebook is gone are re
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sphinx.application import Sphinx
-from sphinx.config import Config
+if TYPE_CHECKING:  # Sphinx is needed to build the site, not to use these functions
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
 
 LINK_FROM_NOTEBOOKS = "](../docs/"
 LINK_FROM_SITE = "](../"

@@ -1,4 +1,4 @@
-"""The lecture's neuron as ``chaingrad demo`` prints it first: z = wx + b, y = σ(z),
+"""The neuron of lecture 002 (docs/lectures.md names it) as ``chaingrad demo`` prints it first: z = wx + b, y = σ(z),
 L = ½(y − t)², one line per node (t1..t7) with its value and dL/dnode, computed by the engine."""
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ def neuron_table(w: float = 2.0, x: float = -1.0, b: float = 0.5, t: float = 1.0
         ("L", "t7/2", loss),
     ]
     lines = [
-        "The lecture's neuron z = wx + b, y = σ(z), L = ½(y − t)², one node per step:",
+        "The neuron of the lecture 'Training Perceptrons' (see the documentation's lectures page): "
+        "z = wx + b, y = σ(z), L = ½(y − t)², one node per step:",
         f"  {'node':<5}{'formula':<10}{'value':>10}{'dL/dnode':>11}",
     ]
     lines += [f"  {name:<5}{formula:<10}{v.data:>10.4f}{v.grad:>11.4f}" for name, formula, v in rows]

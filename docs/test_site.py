@@ -1,0 +1,110 @@
+"""The built site checked as a reader gets it (`make docs-check`, after `make docs`).
+
+No page fetches anything from the web, and a real browser (headless Debian Chromium through
+Selenium) opening a walkthrough from disk shows its drawings and its formulas. Screenshots go
+to artifacts/docs/ (git-ignored) to be looked at.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+DOCS = Path(__file__).resolve().parent
+SITE = DOCS / "_build" / "html"
+SHOTS = DOCS.parent / "artifacts" / "docs"
+WALKTHROUGH = SITE / "walkthroughs" / "01_derivatives_three_ways.html"
+CHROME_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1280,2000",
+]
+
+
+def _check_site():  # docs/check_site.py, loaded by path (docs/ is not a package)
+    spec = importlib.util.spec_from_file_location("check_site", DOCS / "check_site.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["check_site"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    if not (SITE / "index.html").is_file():
+        pytest.fail(f"no built site in {SITE}: run `make docs` first")
+    return SITE
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not driver_path:
+        pytest.fail("chromium and chromedriver are needed: `make browser` installs them")
+    profile = tempfile.mkdtemp(prefix="chaingrad-docs-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in [*CHROME_FLAGS, f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def test_no_page_fetches_anything_from_the_web(site: Path) -> None:
+    assert _check_site().web_references(site) == []
+
+
+def test_every_walkthrough_is_a_page_with_outputs(site: Path) -> None:
+    notebooks = sorted((DOCS.parent / "notebooks").glob("*.ipynb"))
+    assert notebooks
+    for notebook in notebooks:
+        page = site / "walkthroughs" / f"{notebook.stem}.html"
+        assert page.is_file(), f"{notebook.name} has no page"
+        assert "cell_output" in page.read_text(encoding="utf-8"), f"{page.name} shows no output"
+
+
+def test_a_walkthrough_opened_from_disk_shows_its_drawings_and_formulas(site: Path, browser) -> None:
+    browser.get(WALKTHROUGH.as_uri())
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    shown = browser.execute_script(
+        """
+        const outputs = [...document.querySelectorAll('.cell_output img, .cell_output svg')]
+            .filter(e => !e.parentElement.closest('.cell_output svg'));  // outermost drawings only
+        return outputs.map(e => {
+            const box = e.getBoundingClientRect();
+            const loaded = e.tagName.toLowerCase() !== 'img' || (e.complete && e.naturalWidth > 0);
+            return {tag: e.tagName.toLowerCase(), loaded: loaded, width: box.width, height: box.height};
+        });
+        """
+    )
+    assert len(shown) >= 3, f"expected the walkthrough's drawings, found {shown}"
+    assert all(d["loaded"] and d["width"] > 50 and d["height"] > 20 for d in shown), shown
+    first = browser.find_elements("css selector", ".cell_output img, .cell_output svg")[0]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", first)
+    browser.save_screenshot(str(SHOTS / "walkthrough_drawing.png"))
+
+    formulas = browser.execute_script(
+        "return [...document.querySelectorAll('math')].map(m => m.getBoundingClientRect().width)"
+    )
+    assert formulas and all(w > 0 for w in formulas), "the page's MathML formulas are not drawn"
+    browser.execute_script("document.querySelector('math').scrollIntoView({block: 'center'})")
+    browser.save_screenshot(str(SHOTS / "walkthrough_math.png"))
