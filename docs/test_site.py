@@ -98,13 +98,14 @@ def test_a_walkthrough_opened_from_disk_shows_its_drawings_and_formulas(site: Pa
     )
     assert len(shown) >= 3, f"expected the walkthrough's drawings, found {shown}"
     assert all(d["loaded"] and d["width"] > 50 and d["height"] > 20 for d in shown), shown
-    first = browser.find_elements("css selector", ".cell_output img, .cell_output svg")[0]
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", first)
+    drawing = browser.find_elements("css selector", ".cell_output img[src$='.svg'], .cell_output svg")[0]
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", drawing)
     browser.save_screenshot(str(SHOTS / "walkthrough_drawing.png"))
+    drawing.screenshot(str(SHOTS / "walkthrough_drawing_only.png"))
 
     formulas = browser.execute_script(
         "return [...document.querySelectorAll('math')].map(m => m.getBoundingClientRect().width)"
     )
     assert formulas and all(w > 0 for w in formulas), "the page's MathML formulas are not drawn"
-    browser.execute_script("document.querySelector('math').scrollIntoView({block: 'center'})")
+    browser.execute_script("document.querySelector('math').scrollIntoView({block: 'center', behavior: 'instant'})")
     browser.save_screenshot(str(SHOTS / "walkthrough_math.png"))

@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 
@@ -25,7 +27,12 @@ def _load(path: Path) -> ModuleType:
 check_site = _load(DOCS / "check_site.py")
 walkthroughs = _load(DOCS / "_ext" / "walkthroughs.py")
 benchtables = _load(DOCS / "_ext" / "benchtables.py")
-docstrings = _load(DOCS / "_ext" / "docstrings.py")
+
+
+@pytest.fixture(scope="module")
+def docstrings() -> ModuleType:
+    pytest.importorskip("docutils", reason="docutils comes with the docs extra (Sphinx)")
+    return _load(DOCS / "_ext" / "docstrings.py")
 
 
 def test_web_scripts_styles_fonts_and_images_are_found() -> None:
@@ -88,8 +95,17 @@ def test_bench_tables_are_included_in_name_order_or_a_note_says_how_to_make_them
     assert "make bench" not in text
 
 
-def test_docstring_bars_are_escaped_outside_literals_and_tables() -> None:
+def test_docstring_bars_are_escaped_outside_literals_and_tables(docstrings: ModuleType) -> None:
     assert docstrings.escape_bars("|x|; its derivative at 0 is 0") == "\\|x\\|; its derivative at 0 is 0"
     assert docstrings.escape_bars("norm ``a|b`` and |w|") == "norm ``a|b`` and \\|w\\|"
     assert docstrings.escape_bars("| cell | cell |") == "| cell | cell |"
     assert docstrings.escape_bars("+------+------+") == "+------+------+"
+
+
+def test_a_docstring_that_is_not_valid_markup_is_shown_as_written(docstrings: ModuleType) -> None:
+    lines = ["Node j on sample s: (g, out, *args).", "", "More text."]
+    shown = docstrings.readable_lines(lines)
+    assert shown[0] == "::" and shown[2:5] == ["    Node j on sample s: (g, out, *args).", "", "    More text."]
+    assert docstrings.problems("\n".join(shown)) == []
+    valid = ["The ``value`` and |x|.", "", "* a list", "* of items"]
+    assert docstrings.readable_lines(valid) == ["The ``value`` and \\|x\\|.", "", "* a list", "* of items"]
