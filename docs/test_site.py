@@ -2,7 +2,7 @@
 
 No page fetches anything from the web, and a real browser (headless Debian Chromium through
 Selenium) opening a walkthrough from disk shows its drawings and its formulas. Screenshots go
-to artifacts/docs/ (git-ignored) to be looked at.
+to tests/artifacts/docs/ (git-ignored) to be looked at.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 
 DOCS = Path(__file__).resolve().parent
 SITE = DOCS / "_build" / "html"
-SHOTS = DOCS.parent / "artifacts" / "docs"
+SHOTS = DOCS.parent / "tests" / "artifacts" / "docs"
 WALKTHROUGH = SITE / "walkthroughs" / "01_derivatives_three_ways.html"
 CHROME_FLAGS = [
     "--headless=new",
