@@ -49,6 +49,9 @@ nb_execution_timeout = 1800  # a build limit, not a test: a stuck kernel ends th
 nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_ipywidgets_js: dict[str, dict[str, str]] = {}  # no widget scripts from a CDN
+# a page has no kernel to run a widget: show the HTML an output carries beside it instead (the
+# explorer's is the step-through player, self-contained)
+nb_mime_priority_overrides = [("html", "application/vnd.jupyter.widget-view+json", None)]
 nb_merge_streams = True
 
 # -- API reference -----------------------------------------------------------------------------

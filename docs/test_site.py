@@ -1,7 +1,8 @@
 """The built site checked as a reader gets it (`make docs-check`, after `make docs`).
 
 No page fetches anything from the web, and a real browser (headless Debian Chromium through
-Selenium) opening a walkthrough from disk shows its drawings and its formulas. Screenshots go
+Selenium) opening a walkthrough from disk shows its drawings and its formulas, and a
+step-through player on a walkthrough steps forward and back. Screenshots go
 to tests/artifacts/docs/ (git-ignored) to be looked at.
 """
 
@@ -109,3 +110,51 @@ def test_a_walkthrough_opened_from_disk_shows_its_drawings_and_formulas(site: Pa
     assert formulas and all(w > 0 for w in formulas), "the page's MathML formulas are not drawn"
     browser.execute_script("document.querySelector('math').scrollIntoView({block: 'center', behavior: 'instant'})")
     browser.save_screenshot(str(SHOTS / "walkthrough_math.png"))
+
+
+def _pages_with_a_player(site: Path) -> list[Path]:
+    pages = sorted((site / "walkthroughs").glob("*.html"))
+    return [p for p in pages if "chaingrad-player" in p.read_text(encoding="utf-8")]
+
+
+def test_every_walkthrough_that_explores_shows_a_player(site: Path) -> None:
+    """A notebook that calls explore() or shows a player must have one on its page (the
+    explorer widget's HTML fallback: the site has no kernel to run the widget)."""
+    calls = ("explore(", "player_fragment(", "player_html(")
+    notebooks = sorted((DOCS.parent / "notebooks").glob("*.ipynb"))
+    exploring = {nb.stem for nb in notebooks if any(c in nb.read_text(encoding="utf-8") for c in calls)}
+    with_player = {p.stem for p in _pages_with_a_player(site)}
+    assert exploring <= with_player, f"no player shown on {sorted(exploring - with_player)}"
+
+
+def test_a_player_on_a_walkthrough_steps_forward_and_back(site: Path, browser) -> None:
+    pages = _pages_with_a_player(site)
+    if not pages:
+        pytest.skip("no walkthrough shows a step-through player yet")
+    browser.get(pages[0].as_uri())
+    player = browser.find_element("css selector", ".chaingrad-player")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'start', behavior: 'instant'})", player)
+    counter = player.find_element("css selector", ".cg-counter")
+    drawing = player.find_element("css selector", ".cg-stage svg")
+    assert drawing.size["width"] > 100 and drawing.size["height"] > 20, drawing.size
+    start = counter.text
+    assert start.startswith("step 0 of "), start
+    total = int(start.split()[-1])
+    assert total >= 1
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    player.screenshot(str(SHOTS / "player_step_0.png"))
+
+    def press(title: str) -> None:
+        player.find_element("css selector", f"button.cg-button[title^='{title}']").click()
+
+    press("next step")
+    assert counter.text == f"step 1 of {total}"
+    panel = player.find_element("css selector", ".cg-panel").text
+    assert panel.strip(), "the panel shows no chain rule for step 1"
+    player.screenshot(str(SHOTS / "player_step_1.png"))
+    press("last")
+    assert counter.text == f"step {total} of {total}"
+    press("previous step")
+    assert counter.text == f"step {total - 1} of {total}"
+    press("first")
+    assert counter.text == start
