@@ -44,6 +44,8 @@ suppress_warnings = ["mystnb.unknown_mime_type"]
 # -- walkthroughs: executed at build time, in an empty folder, errors fail the build ------------
 # CHAINGRAD_DOCS_EXECUTE=off builds without running the notebooks (a quick look at the pages only)
 nb_execution_mode = os.environ.get("CHAINGRAD_DOCS_EXECUTE", "force")
+if nb_execution_mode == "off":  # unexecuted text notebooks carry no language for their code
+    suppress_warnings.append("myst-nb.lexer")
 nb_execution_in_temp = True
 nb_execution_timeout = 1800  # a build limit, not a test: a stuck kernel ends the build
 nb_execution_raise_on_error = True
