@@ -109,7 +109,8 @@ class Neuron(Module):
             out = out + self.b
         else:
             w, b = self.w, self.b
-            out = node(DOT.forward(FLOAT, *[p.data for p in w], *xd, b.data), (*w, *xs, b), DOT)
+            # the dot row's forward, Σ wᵢxᵢ + b on floats, without packing 2n + 1 arguments
+            out = node(FLOAT.dot([p.data for p in w], xd) + b.data, (*w, *xs, b), DOT)
         act = self._act
         return out if act is None else act(out)
 
