@@ -109,3 +109,29 @@ def test_a_docstring_that_is_not_valid_markup_is_shown_as_written(docstrings: Mo
     assert docstrings.problems("\n".join(shown)) == []
     valid = ["The ``value`` and |x|.", "", "* a list", "* of items"]
     assert docstrings.readable_lines(valid) == ["The ``value`` and \\|x\\|.", "", "* a list", "* of items"]
+
+
+ROOT = DOCS.parent
+GENERATED = ("docs/_build", "docs/walkthroughs", "docs/api/generated")
+
+
+def test_readme_stays_short_and_the_license_is_the_one_setup_cfg_names() -> None:
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 200, f"README.md has {len(lines)} lines: put the detail in a docs/guide page"
+    assert "license = MIT" in (ROOT / "setup.cfg").read_text(encoding="utf-8")
+    license_text = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert license_text.startswith("MIT License") and "the chaingrad authors" in license_text
+
+
+def test_the_lectures_are_cited_through_the_lectures_page_not_the_course_files() -> None:
+    course_files = "../" + "shared"  # written in two pieces so this file does not match itself
+    offenders = []
+    for folder in ("autograd", "nn", "notebooks", "docs", "tests", "bench"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            relative = path.relative_to(ROOT).as_posix()
+            if path.suffix not in {".py", ".md", ".ipynb", ".js", ".cfg"} or relative.startswith(GENERATED):
+                continue
+            if course_files in path.read_text(encoding="utf-8", errors="replace"):
+                offenders.append(relative)
+    assert offenders == [], f"cite the lectures by docs/lectures.md, not {course_files}: {offenders}"
+    assert (ROOT / "docs" / "lectures.md").is_file()
