@@ -9,6 +9,7 @@ to tests/artifacts/docs/ (git-ignored) to be looked at.
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import sys
 import tempfile
@@ -110,6 +111,17 @@ def test_a_walkthrough_opened_from_disk_shows_its_drawings_and_formulas(site: Pa
     assert formulas and all(w > 0 for w in formulas), "the page's MathML formulas are not drawn"
     browser.execute_script("document.querySelector('math').scrollIntoView({block: 'center', behavior: 'instant'})")
     browser.save_screenshot(str(SHOTS / "walkthrough_math.png"))
+
+
+def test_no_page_shows_a_python_object_instead_of_its_picture(site: Path) -> None:
+    """A widget that cannot run on a static page shows its text repr (``VBox(children=(<...
+    object at 0x...>``): tag its cell ``remove-output`` and show a picture of it instead."""
+    leaks = [
+        p.relative_to(site).as_posix()
+        for p in sorted(site.rglob("*.html"))
+        if re.search(r"object at 0x[0-9a-f]+", p.read_text(encoding="utf-8"))
+    ]
+    assert leaks == []
 
 
 def _pages_with_a_player(site: Path) -> list[Path]:
