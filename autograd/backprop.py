@@ -12,6 +12,7 @@ gradient or none of it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from math import isfinite
 from typing import Any
 
 from .modes import enable_grad
@@ -94,6 +95,11 @@ def _walk(order: list[Value], create_graph: bool) -> None:
             # The dot row's rule (``scale_each``: ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1) applied
             # in place, in the table's order: a neuron's node builds no lists on the way back.
             g = node.grad
+            if g == 0.0 and isfinite(node.data):
+                # Every term is then a zero (a finite output means every wᵢ, xᵢ and b is
+                # finite) and adding a zero leaves a gradient as it is, so the node is skipped:
+                # a relu that is off, or a sample inside the margin, sends nothing back.
+                continue
             n = arity // 2
             ws, xs = parents[:n], parents[n : 2 * n]
             for w, x in zip(ws, xs):

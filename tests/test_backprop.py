@@ -161,6 +161,21 @@ def test_the_walk_applies_the_dot_row_of_the_table_bit_for_bit():
             assert all(p.grad == expected[id(p)] for p in out.parents)
 
 
+def test_a_dot_node_with_no_upstream_gradient_gives_what_the_table_gives():
+    # the walk skips a dot node whose upstream gradient is 0 (a relu that is off): the
+    # gradients must be those of the table's rule, also when a weight is infinite (0·inf is nan)
+    for w0 in (2.0, math.inf):
+        ws, xs, b = [Value(w0), Value(-3.0)], [Value(0.5), Value(-0.25)], Value(1.0)
+        for p in (*ws, *xs, b):
+            p.grad = 1.5
+        out = Value.dot(ws, xs, b)
+        expected = [1.5 + d for d in DOT.vjp(FLOAT, 0.0, out.data, *[p.data for p in out.parents])]
+        (out * 0.0).backward()
+        got = [p.grad for p in out.parents]
+        assert str(got) == str(expected)  # nan where the table gives nan
+        assert math.isnan(got[2]) == (w0 == math.inf)
+
+
 def test_zero_grad_clears():
     w, b = Value(2.0), Value(1.0)
     (w * 3 + b).backward()
