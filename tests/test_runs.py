@@ -301,3 +301,16 @@ def test_a_domain_error_with_sane_weights_is_still_raised():
     model = MLP(2, [3, 1], seed=0)
     with pytest.raises(ValueError, match="log of"):
         fit(model, X, y, lambda out, t: (out[0] - 100.0).log(), epochs=1, progress=False)
+
+
+def test_train_and_evaluate_report_the_same_held_out_loss(tmp_path, capsys):
+    """The held-out loss is the data loss alone in both commands: an L2 term on the test
+    samples would make train's figure differ from evaluate's for the same model and split."""
+    out = tmp_path / "run"
+    argv = ["train", "--data", "moons", "--samples", "60", "--test-fraction", "0.25", "--l2", "0.01"]
+    assert main([*argv, "--epochs", "5", "--compiled", "--no-progress", "--out", str(out)]) == 0
+    run = json.loads((out / "run.json").read_text())
+    capsys.readouterr()
+    assert main(["evaluate", "--model", str(out / "model.json")]) == 0
+    held = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("held-out:"))
+    assert f"loss {run['test_loss']:.4f}," in held

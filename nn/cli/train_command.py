@@ -173,8 +173,12 @@ def run(args: argparse.Namespace) -> int:
         "seconds": history.seconds,
     }
     if X_test is not None and y_test is not None:
-        test_loss, test_acc = evaluate(model, X_test, y_test, loss, args.l2, compiled=args.compiled)
-        print(f"test:  loss {test_loss:.4f}, accuracy {format_accuracy(test_acc)} on {len(y_test)} held-out samples")
+        # the data loss alone, as `chaingrad evaluate` reports it: the penalty is no property of the samples
+        test_loss, test_acc = evaluate(model, X_test, y_test, loss, compiled=args.compiled)
+        print(
+            f"test:  loss {test_loss:.4f} (no L2 term), accuracy {format_accuracy(test_acc)} "
+            f"on {len(y_test)} held-out samples"
+        )
         info.update(test_samples=len(y_test), test_loss=test_loss, test_accuracy=test_acc)
         info["split"]["test"] = len(y_test)
     written = write_run(args.out, model, X, y, history, loss, info)
