@@ -12,7 +12,18 @@ from __future__ import annotations
 from html import escape
 
 from .drawing import Scene, format_number
-from .style import COLOURS, CURRENT, FONT, GRAD_COLOUR, MUTED, OP_BORDER, OP_FILL, kind_colours
+from .style import (
+    BACKWARD_NOTE,
+    COLOURS,
+    CURRENT,
+    FONT,
+    GRAD_COLOUR,
+    LEGEND,
+    MUTED,
+    OP_BORDER,
+    OP_FILL,
+    kind_colours,
+)
 
 __all__ = ["dot_source"]
 
@@ -119,13 +130,7 @@ def _edge_attrs(scene: Scene, i: int, slot: int, done: int, current: int | None)
 
 def _legend(scene: Scene) -> str:
     cells = []
-    for kind, text in (
-        ("parameter", "parameter"),
-        ("input", "input"),
-        ("constant", "constant"),
-        ("interior", "intermediate"),
-        ("output", "output"),
-    ):
+    for kind, text in LEGEND:
         fill, border = COLOURS[kind]
         cells.append(
             f'<td bgcolor="{fill}" color="{border}" border="1" style="rounded" cellpadding="3">'
@@ -134,7 +139,7 @@ def _legend(scene: Scene) -> str:
     if scene.backward:
         cells.append(
             f'<td border="0" cellpadding="3"><font point-size="10" color="{GRAD_COLOUR}">'
-            "#k backward step · edge: gradient</font></td>"
+            f"{BACKWARD_NOTE}</font></td>"
         )
     return '<<table border="0" cellspacing="4" cellpadding="0"><tr>' + "".join(cells) + "</tr></table>>"
 

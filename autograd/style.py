@@ -7,7 +7,18 @@ step is processing.
 
 from __future__ import annotations
 
-__all__ = ["COLOURS", "CURRENT", "FONT", "GRAD_COLOUR", "MUTED", "OP_BORDER", "OP_FILL", "kind_colours"]
+__all__ = [
+    "BACKWARD_NOTE",
+    "COLOURS",
+    "CURRENT",
+    "FONT",
+    "GRAD_COLOUR",
+    "LEGEND",
+    "MUTED",
+    "OP_BORDER",
+    "OP_FILL",
+    "kind_colours",
+]
 
 FONT = "Helvetica,Arial,sans-serif"
 # kind -> (fill, border)
@@ -22,6 +33,15 @@ OP_FILL, OP_BORDER = "#eef0f3", "#6b7280"
 GRAD_COLOUR = "#c2410c"  # gradient text and edge labels
 CURRENT = "#dc2626"  # the node a backward step is processing
 MUTED = "#6b7280"
+# the legend every drawing ends with: (kind, the word shown), then the note of a backward drawing
+LEGEND = (
+    ("parameter", "parameter"),
+    ("input", "input"),
+    ("constant", "constant"),
+    ("interior", "intermediate"),
+    ("output", "output"),
+)
+BACKWARD_NOTE = "#k backward step · edge: gradient"
 
 
 def kind_colours(kind: str, is_root: bool) -> tuple[str, str]:

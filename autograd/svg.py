@@ -18,7 +18,18 @@ from html import escape
 
 from .drawing import Scene, format_number
 from .layout import Layout, choose_direction, layered_layout
-from .style import COLOURS, CURRENT, FONT, GRAD_COLOUR, MUTED, OP_BORDER, OP_FILL, kind_colours
+from .style import (
+    BACKWARD_NOTE,
+    COLOURS,
+    CURRENT,
+    FONT,
+    GRAD_COLOUR,
+    LEGEND,
+    MUTED,
+    OP_BORDER,
+    OP_FILL,
+    kind_colours,
+)
 
 __all__ = ["SvgDrawing"]
 
@@ -282,13 +293,7 @@ class SvgDrawing:
     def _legend(self, y: float) -> str:
         parts = ['<g class="cg-legend" font-size="10">']
         x = 8.0
-        for kind, text in (
-            ("parameter", "parameter"),
-            ("input", "input"),
-            ("constant", "constant"),
-            ("interior", "intermediate"),
-            ("output", "output"),
-        ):
+        for kind, text in LEGEND:
             fill, border = COLOURS[kind]
             w = _w(text) * 0.85 + 10
             parts.append(
@@ -298,7 +303,7 @@ class SvgDrawing:
             x += w + 5
         if self.scene.backward:
             parts.append(
-                f'<text x="{x + 4:.1f}" y="{y + 12:.1f}" fill="{GRAD_COLOUR}">#k backward step · edge: gradient</text>'
+                f'<text x="{x + 4:.1f}" y="{y + 12:.1f}" fill="{GRAD_COLOUR}">{BACKWARD_NOTE}</text>'
             )
         parts.append("</g>")
         return "".join(parts)
