@@ -314,3 +314,14 @@ def test_train_and_evaluate_report_the_same_held_out_loss(tmp_path, capsys):
     assert main(["evaluate", "--model", str(out / "model.json")]) == 0
     held = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("held-out:"))
     assert f"loss {run['test_loss']:.4f}," in held
+
+
+def test_the_summary_line_shows_a_fast_runs_time_instead_of_zero():
+    from nn.cli.run_folder import summary
+    from nn.history import History
+
+    fast = History(loss=[0.5] * 20, accuracy=[1.0] * 20, stop_reason="ran all 20 epochs", seconds=0.008)
+    line = summary(fast, 0.5, 1.0)
+    assert "(0.008 s, 0.4 ms per epoch;" in line
+    slow = History(loss=[0.5] * 3, accuracy=[1.0] * 3, stop_reason="ran all 3 epochs", seconds=1.062)
+    assert "(1.1 s, 354 ms per epoch;" in summary(slow, 0.5, 1.0)

@@ -38,8 +38,14 @@ def summary(history: History, loss: float, acc: float | None) -> str:
     per = 1000.0 * history.seconds / max(history.epochs, 1)
     return (
         f"final: loss {loss:.4f}, accuracy {format_accuracy(acc)} after {history.epochs} epochs "
-        f"({history.seconds:.1f} s, {per:.0f} ms per epoch; {history.stop_reason})"
+        f"({_duration(history.seconds)} s, {_duration(per)} ms per epoch; {history.stop_reason})"
     )
+
+
+def _duration(x: float) -> str:
+    """A time in whole units from 10 on, else to two significant digits: a compiled run's
+    fraction of a millisecond shows, not "0"."""
+    return f"{x:.0f}" if x >= 10 else f"{x:.2g}"
 
 
 def draw_sample(model: MLP, X: np.ndarray, y: np.ndarray, loss: str, path: Path) -> str:
