@@ -98,7 +98,9 @@ class Training:
         )
         self._theta: np.ndarray | None = None  # the parameters while an epoch runs flat
         penalised = {id(w) for w in self.weights}
-        self._penalised = np.array([i for i, p in enumerate(self.params) if id(p) in penalised], dtype=np.intp)
+        # 1.0 where the penalty applies: multiplying by it is a pass over the array, where
+        # gathering the weights by index and scattering their gradients back cost four times as much
+        self._penalised = np.array([id(p) in penalised for p in self.params], dtype=np.float64)
         self.reg = reg
         self.full = batch_size is None or batch_size >= len(y)
         self.batch_size = batch_size
@@ -193,10 +195,9 @@ class Training:
                 self._theta = theta
         batch_loss, scores = self.runner.run(Xb, yb, params=theta)
         grads = self.runner.net.grads
-        if self._reg and len(self._penalised):
-            value, penalty_grads = self._penalty(theta)
+        if self._reg and self._penalised.any():
+            value, grads = self._penalty(theta, grads)
             batch_loss += value
-            grads = grads + penalty_grads
         if obj.kind != "regression":
             correct = count_correct(scores, yb, obj.threshold)
         return batch_loss, correct, grads, theta
@@ -235,21 +236,22 @@ class Training:
         for p in self.params:
             p.grad = 0.0
 
-    def _penalty(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
-        """reg·R(W) and its gradient for every parameter, from the parameters' values: the
-        numbers the plain engine's ``penalty(weights) * reg`` gives (L2: 2·reg·w, as w·w's
-        dot node adds reg·w twice; L1: reg·sign(w), 0 at 0)."""
-        reg, index = self._reg, self._penalised
-        w = theta[index]
-        grads = np.zeros_like(theta)
+    def _penalty(self, theta: np.ndarray, grads: np.ndarray) -> tuple[float, np.ndarray]:
+        """reg·R(W), and ``grads`` plus its gradient (a new array), from the parameters' values:
+        the numbers the plain engine's ``penalty(weights) * reg`` gives (L2: 2·reg·w, as w·w's
+        dot node adds reg·w twice, and reg·w + reg·w is (2·reg)·w to the bit; L1: reg·sign(w),
+        0 at 0). Parameters outside the penalty (biases) are 0 in w, so they add nothing."""
+        reg = self._reg
+        w = theta * self._penalised
         if self.penalty == "l2":
             value = float(w @ w) * reg
-            rw = reg * w
-            grads[index] = rw + rw
+            w *= 2.0 * reg
         else:
             value = float(np.abs(w).sum()) * reg
-            grads[index] = reg * np.sign(w)
-        return value, grads
+            w = np.sign(w, out=w)
+            w *= reg
+        w += grads
+        return value, w
 
     def _write_back(self) -> None:
         """The parameters held in the array, back into the model's Values."""
