@@ -63,6 +63,8 @@ class CompiledGraph:
             self._G = np.zeros((self.plan.n_rows, batch))
             if len(self.plan.const_rows):
                 self._V[self.plan.const_rows] = self.plan.const_rows_val[:, None]
+            for step in self.plan.steps:
+                step.bind(self._V, self._G)
             self._batch = batch
 
     def forward(self, X: Any, Y: Any = None, params: np.ndarray | None = None) -> np.ndarray:

@@ -63,17 +63,34 @@ class ElementwiseStep:
         self.unique = [is_unique(o) for o in operands]
         self.args: list[np.ndarray] = []
 
+    def bind(self, V: np.ndarray, G: np.ndarray) -> None:
+        """Take the views this step reads and writes from new value and gradient buffers, once
+        per buffer instead of once per pass: its output rows, its operands where they are
+        slices (index arrays are gathered on each pass) and the gradient rows it adds to."""
+        self.out_v, self.g_v = V[self.out], G[self.out]
+        self.views = [V[o] if isinstance(o, slice) else None for o in self.operands]
+        self.gathered = any(v is None for v in self.views)
+        self.args = [v for v in self.views if v is not None]
+        self.adds = [
+            (j, G[o] if isinstance(o, slice) else None, o, unique)
+            for j, (o, need, unique) in enumerate(zip(self.operands, self.need, self.unique))
+            if need
+        ]
+
     def forward(self, V: np.ndarray, lv: np.ndarray) -> None:
-        self.args = [V[o] for o in self.operands]
-        V[self.out] = self.prim.forward(self.math, *self.args)
+        if self.gathered:
+            self.args = [V[o] if v is None else v for o, v in zip(self.operands, self.views)]
+        self.out_v[...] = self.prim.forward(self.math, *self.args)
 
     def local(self, V: np.ndarray, G: np.ndarray) -> list[Any]:
-        return self.prim.vjp(self.math, G[self.out], V[self.out], *self.args)
+        return self.prim.vjp(self.math, self.g_v, self.out_v, *self.args)
 
     def accumulate(self, G: np.ndarray, pgrad: np.ndarray, grads: list[Any]) -> None:
-        for o, d, need, unique in zip(self.operands, grads, self.need, self.unique):
-            if need:
-                add_into(G, o, unique, d)
+        for j, view, rows, unique in self.adds:
+            if view is not None:
+                view += grads[j]
+            else:
+                add_into(G, rows, unique, grads[j])
 
     def floats(self, V: np.ndarray, G: np.ndarray | None, j: int, s: int) -> tuple[Any, ...]:
         """Node j of the group on sample s, for the float backend: (g, out, *args)."""
@@ -127,18 +144,30 @@ class LayerStep:
         start, stride = self.block  # type: ignore[misc]
         return a[start : start + len(self.nodes) * stride].reshape(len(self.nodes), stride)
 
+    def bind(self, V: np.ndarray, G: np.ndarray) -> None:
+        """Take the views of new value and gradient buffers once (see ``ElementwiseStep.bind``)."""
+        self.out_v, self.g_v = V[self.out], G[self.out]
+        self.x_v = V[self.x] if isinstance(self.x, slice) else None
+        self.gx_v = G[self.x] if isinstance(self.x, slice) else None
+
     def forward(self, V: np.ndarray, lv: np.ndarray) -> None:
-        X = V[self.x]
+        X = self.x_v if self.x_v is not None else V[self.x]
         if self.block is not None:  # views into the parameters' values: no copy
             rows, n = self._rows(lv), self.w_idx.shape[1]
             self.args = (rows[:, :n], X) if self.b_idx is None else (rows[:, :n], X, rows[:, n : n + 1])
         else:
             W = lv[self.w_idx]
             self.args = (W, X) if self.b_idx is None else (W, X, lv[self.b_idx][:, None])
-        V[self.out] = DOT.forward(self.math, *self.args)
+        self.out_v[...] = DOT.forward(self.math, *self.args)
 
     def local(self, V: np.ndarray, G: np.ndarray) -> list[Any]:
-        return DOT.vjp(self.math, G[self.out], V[self.out], *self.args)
+        return DOT.vjp(self.math, self.g_v, self.out_v, *self.args)
+
+    def add_input_grads(self, G: np.ndarray, dX: np.ndarray) -> None:
+        if self.gx_v is not None:
+            self.gx_v += dX
+        else:
+            add_into(G, self.x, self.x_unique, dX)
 
     def accumulate(self, G: np.ndarray, pgrad: np.ndarray, grads: list[Any]) -> None:
         dW, dX = grads[0], grads[1]
@@ -148,14 +177,14 @@ class LayerStep:
             if self.b_idx is not None:
                 rows[:, n] += grads[2].sum(axis=1)
             if dX is not None:
-                add_into(G, self.x, self.x_unique, dX)
+                self.add_input_grads(G, dX)
             return
         if self.w_all_params:
             scatter(pgrad, self.w_pid, dW.reshape(-1), self.w_unique)
         elif len(self.w_pid):
             scatter(pgrad, self.w_pid, dW.reshape(-1)[self.w_pos], self.w_unique)
         if dX is not None:
-            add_into(G, self.x, self.x_unique, dX)
+            self.add_input_grads(G, dX)
         if self.b_idx is not None and len(self.b_pid):
             scatter(pgrad, self.b_pid, grads[2].sum(axis=1)[self.b_pos], self.b_unique)
 
