@@ -35,6 +35,13 @@ def is_unique(rows: slice | np.ndarray) -> bool:
     return isinstance(rows, slice) or len(np.unique(rows)) == len(rows)
 
 
+def repeated_row(rows: slice | np.ndarray) -> int | None:
+    """The row, when ``rows`` lists one row more than once and no other; else None."""
+    if isinstance(rows, slice) or len(rows) < 2 or not np.all(rows == rows[0]):
+        return None
+    return int(rows[0])
+
+
 def add_into(G: np.ndarray, rows: slice | np.ndarray, unique: bool, d: Any) -> None:
     """G[rows] += d, summing over repeated rows."""
     if unique or isinstance(rows, slice):  # a slice never repeats a row
@@ -58,9 +65,15 @@ class ElementwiseStep:
         need: list[bool],
         blocks: bool = False,
     ):
-        self.prim, self.nodes, self.out, self.operands, self.need = prim, nodes, out, operands, need
+        self.prim, self.nodes, self.out, self.need = prim, nodes, out, need
         self.math = BLOCK if blocks else ARRAY  # blocks: one sum or dot node over runs of rows (BlockMath)
-        self.unique = [is_unique(o) for o in operands]
+        # An operand that is one row for every node of the group (the max that a loss's scores
+        # are shifted by) is read as that row alone, a (1, batch) view that numpy broadcasts,
+        # and the gradient it receives is summed over the group's rows.
+        rows = [repeated_row(o) for o in operands]
+        self.repeated = [r is not None for r in rows]
+        self.operands = [o if r is None else slice(r, r + 1) for o, r in zip(operands, rows)]
+        self.unique = [is_unique(o) for o in self.operands]
         self.args: list[np.ndarray] = []
 
     def bind(self, V: np.ndarray, G: np.ndarray) -> None:
@@ -70,10 +83,11 @@ class ElementwiseStep:
         self.out_v, self.g_v = V[self.out], G[self.out]
         self.views = [V[o] if isinstance(o, slice) else None for o in self.operands]
         self.gathered = any(v is None for v in self.views)
-        self.args = [v for v in self.views if v is not None]
+        if not self.gathered:
+            self.args = [v for v in self.views if v is not None]
         self.adds = [
-            (j, G[o] if isinstance(o, slice) else None, o, unique)
-            for j, (o, need, unique) in enumerate(zip(self.operands, self.need, self.unique))
+            (j, G[o] if isinstance(o, slice) else None, o, unique, repeated)
+            for j, (o, need, unique, repeated) in enumerate(zip(self.operands, self.need, self.unique, self.repeated))
             if need
         ]
 
@@ -86,8 +100,11 @@ class ElementwiseStep:
         return self.prim.vjp(self.math, self.g_v, self.out_v, *self.args)
 
     def accumulate(self, G: np.ndarray, pgrad: np.ndarray, grads: list[Any]) -> None:
-        for j, view, rows, unique in self.adds:
-            if view is not None:
+        for j, view, rows, unique, repeated in self.adds:
+            if repeated:
+                d = grads[j]
+                view += (d if np.shape(d) == self.g_v.shape else np.broadcast_to(d, self.g_v.shape)).sum(axis=0)
+            elif view is not None:
                 view += grads[j]
             else:
                 add_into(G, rows, unique, grads[j])
@@ -96,7 +113,7 @@ class ElementwiseStep:
         """Node j of the group on sample s, for the float backend: (g, out, *args)."""
         out = float(V[self.out][j, s])
         g = float(G[self.out][j, s]) if G is not None else 0.0
-        return (g, out, *[float(a[j, s]) for a in self.args])
+        return (g, out, *[float(a[min(j, len(a) - 1), s]) for a in self.args])  # a repeated row: 1 row
 
     def describe(self) -> str:
         first = self.operands[0]
