@@ -28,6 +28,8 @@ def _umask() -> int:
 def write_atomic(path: PathLike, data: str | bytes) -> Path:
     """Write ``data`` (str as UTF-8) to ``path`` all at once or not at all; returns the path."""
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder: give the path of a file to write in it")
     folder = path.parent if str(path.parent) else Path(".")
     folder.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data

@@ -44,3 +44,11 @@ def test_permissions_follow_the_umask_like_open(tmp_path, mask):
     mode = stat.S_IMODE(written.stat().st_mode)
     assert mode == stat.S_IMODE((tmp_path / "plain.txt").stat().st_mode)
     assert mode == 0o666 & ~mask
+
+
+def test_a_folder_as_the_destination_is_named_in_the_error_and_nothing_is_left(tmp_path):
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    with pytest.raises(IsADirectoryError, match=f"{folder} is a folder"):
+        write_atomic(folder, "x")
+    assert list(tmp_path.iterdir()) == [folder] and list(folder.iterdir()) == []
