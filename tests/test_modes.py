@@ -182,8 +182,10 @@ def test_tracing_in_one_thread_does_not_forbid_comparisons_in_another():
             stop.set()
 
     def compare():
-        while not stop.is_set():
+        while True:  # at least once, even when the tracing thread finishes first
             answers.append(Value(1.0) < Value(2.0) and bool(Value(0.5)) and float(Value(3.0)) == 3.0)
+            if stop.is_set():
+                break
 
     _run(trace_repeatedly, compare)
     assert answers and all(answers)
