@@ -33,6 +33,21 @@ LossFn = Callable[[list[Value], Any], Value]
 LOSS_NAMES = ("svm", "ce", "mse", "bce")
 
 
+def outputs_for(loss: str, classes: int | None) -> int:
+    """How many outputs a model needs for the named ``loss`` on ``classes`` classes (None:
+    numeric targets): one score for two classes, except with "ce", which needs one per
+    class, as it does on more than two. A ValueError when the loss does not fit the data."""
+    if loss not in LOSS_NAMES:
+        raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSS_NAMES)}")
+    if classes is None:
+        if loss != "mse":
+            raise ValueError(f"the labels are numbers, not classes: use the loss 'mse', not {loss!r}")
+        return 1
+    if loss == "bce" and classes > 2:
+        raise ValueError(f"the loss 'bce' separates two classes, the data has {classes}: use 'ce', 'svm' or 'mse'")
+    return 1 if classes <= 2 and loss != "ce" else max(classes, 2)
+
+
 @dataclass(frozen=True)
 class Objective:
     """A per-sample loss for a model with ``n_outputs`` outputs, and how to score accuracy:

@@ -26,6 +26,7 @@ from autograd.files import write_atomic
 from . import data as D
 from . import playground_views as views
 from .layers import ACTIVATIONS, MLP, build
+from .objectives import outputs_for
 from .optim import SGD, Adam, Optimizer, constant, inverse_sqrt, linear_decay
 from .outputs import model_outputs
 from .plots import CLASS_COLORS, plane_grid
@@ -165,10 +166,7 @@ def build_setup(settings: Any) -> Setup:
         Xtr, Xte, ytr, yte = X, X[:0], y, y[:0]
     classes = int(y.max()) + 1
     loss = settings.loss
-    if loss not in LOSS_NAMES:
-        raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSS_NAMES)}")
-    if loss == "bce" and classes > 2:
-        raise ValueError(f"loss 'bce' separates two classes, this data has {classes}: use 'ce', 'svm' or 'mse'")
+    outputs = outputs_for(loss, classes)
     if settings.activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {settings.activation!r}; choose one of {', '.join(ACTIVATIONS)}")
     if settings.batch_size < 0:
@@ -178,7 +176,6 @@ def build_setup(settings: Any) -> Setup:
     check_tuning(settings)
     batch = settings.batch_size or None
     batches = 1 if batch is None else math.ceil(len(ytr) / batch)
-    outputs = 1 if classes <= 2 and loss != "ce" else max(classes, 2)
     model = MLP(2, [*settings.hidden, outputs], activation=settings.activation, seed=settings.seed)
     optimizer = make_optimizer(settings.optimizer, model.parameters(), make_schedule(settings, batches))
     run = Training(

@@ -139,7 +139,7 @@ def test_train_regression_csv(tmp_path, capsys):
     assert "loss mse" in text and "n/a (regression)" in text
     assert json.loads((out / "run.json").read_text())["final_accuracy"] is None
     assert main(["train", "--data", str(csv), "--loss", "ce", "--out", str(out), "--no-progress"]) == 2
-    assert "--loss mse" in capsys.readouterr().err
+    assert "--loss ce: the labels are numbers, not classes: use the loss 'mse'" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ import pytest
 from nn import MLP, SGD
 from nn import data as datasets
 from nn.cli import main, run_folder, train_command
+from nn.layers import load_model
 from nn.loop import fit
 
 QUICK = ["--epochs", "3", "--samples", "40", "--no-progress"]
@@ -216,7 +217,7 @@ def test_a_slow_plain_run_mentions_compiled(tmp_path, capsys, monkeypatch):
     "argv, words",
     [
         (["train", "--data", "moons", "--classes", "3"], "--classes cannot be used with moons"),
-        (["train", "--data", "blobs", "--loss", "bce"], "--loss bce is for 2 classes"),
+        (["train", "--data", "blobs", "--loss", "bce"], "--loss bce: the loss 'bce' separates two classes"),
     ],
 )
 def test_rejected_combinations_exit_2_with_usage(tmp_path, capsys, argv, words):
@@ -325,3 +326,16 @@ def test_the_summary_line_shows_a_fast_runs_time_instead_of_zero():
     assert "(0.008 s, 0.4 ms per epoch;" in line
     slow = History(loss=[0.5] * 3, accuracy=[1.0] * 3, stop_reason="ran all 3 epochs", seconds=1.062)
     assert "(1.1 s, 354 ms per epoch;" in summary(slow, 0.5, 1.0)
+
+
+@pytest.mark.parametrize("loss", ["svm", "ce", "mse", "bce"])
+def test_train_and_the_playground_give_a_loss_the_same_outputs(tmp_path, loss):
+    """How many outputs a loss needs on two classes has one rule: `chaingrad train` and the
+    playground build the same output layer (one score, or one per class for ce)."""
+    from nn.playground import Playground
+
+    out = tmp_path / loss
+    assert main(["train", "--data", "moons", "--loss", loss, "--epochs", "1", "--no-progress", "--out", str(out)]) == 0
+    cli_outputs = load_model(out / "model.json").layers[-1].nout
+    playground_outputs = Playground(dataset="moons", loss=loss).setup.model.layers[-1].nout
+    assert cli_outputs == playground_outputs == (2 if loss == "ce" else 1)

@@ -13,7 +13,7 @@ from .. import data as datasets
 from ..evaluation import evaluate
 from ..layers import ACTIVATIONS, MLP
 from ..loop import fit
-from ..objectives import LOSS_NAMES
+from ..objectives import LOSS_NAMES, outputs_for
 from ..optim import SGD, Adam, Schedule, constant, inverse_sqrt, linear_decay
 from .arguments import fraction, hidden_sizes, non_negative_float, positive_float, positive_int
 from .datasets import add_data_options, data_record, load_data
@@ -61,21 +61,6 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     return train
 
 
-def outputs_needed(loss: str, classes: int | None) -> int:
-    """Outputs the MLP needs for ``loss`` on ``classes`` classes (None: regression)."""
-    if classes is None:
-        if loss != "mse":
-            raise UsageError(f"the labels are numbers, not classes: train with --loss mse, not {loss}")
-        return 1
-    if loss == "bce":
-        if classes > 2:
-            raise UsageError(f"--loss bce is for 2 classes, the data has {classes}; use ce, svm or mse")
-        return 1
-    if loss == "svm" and classes == 2:
-        return 1
-    return max(classes, 2)
-
-
 SECONDS_PER_SAMPLE_PARAMETER = 7e-7
 """What the plain engine spends per sample, per parameter and per epoch (forward and
 backward): measured on moons, 2,000 samples, MLP(2, [16, 16, 2]), 49 s for 100 epochs."""
@@ -106,7 +91,10 @@ def run(args: argparse.Namespace) -> int:
     if classes is not None and y.min() < 0:
         raise InputError(f"class labels must be 0, 1, ...; the data has label {int(y.min())}")
     loss = args.loss or ("ce" if classes is not None else "mse")
-    nout = outputs_needed(loss, classes)
+    try:
+        nout = outputs_for(loss, classes)
+    except ValueError as e:
+        raise UsageError(f"--loss {loss}: {e}") from e
     X_test = y_test = None
     if args.test_fraction > 0:
         try:
