@@ -58,6 +58,8 @@ SETTINGS = (
 """Controls whose change rebuilds the data and the model (a reset)."""
 TUNING = ("lr", "schedule", "penalty", "reg", "epochs")
 """Controls that change the running training without a reset."""
+FILES = ("save_path", "export_path")
+"""Where the save and export buttons write."""
 
 
 class Playground(anywidget.AnyWidget):
@@ -104,6 +106,12 @@ class Playground(anywidget.AnyWidget):
     neurons = t.Bytes(b"").tag(sync=True)
 
     def __init__(self, **settings: Any) -> None:
+        unknown = [name for name in settings if name not in (*SETTINGS, *TUNING, *FILES)]
+        if unknown:  # traitlets would only warn, and the playground would train on the defaults
+            raise TypeError(
+                f"Playground: unknown setting{'s' * (len(unknown) > 1)} {', '.join(map(repr, unknown))}; "
+                f"the settings are {', '.join((*SETTINGS, *TUNING, *FILES))}"
+            )
         self._lock = threading.RLock()
         self._halt = threading.Event()
         self._thread: threading.Thread | None = None

@@ -278,3 +278,9 @@ def test_the_views_hold_what_the_browser_paints():
         right += nearer == c
     assert right / 150 > 0.85
     assert pg.snapshot().data[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_misspelt_setting_is_an_error_naming_it_and_the_settings():
+    with pytest.raises(TypeError, match=r"unknown setting 'data'.*dataset, csv_path"):
+        Playground(data="blobs")
+    assert Playground(save_path="m.json", lr=0.05).lr == 0.05
