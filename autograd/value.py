@@ -176,43 +176,53 @@ class Value:
     # -- arithmetic: each builds one node from a row of the primitive table ------------
 
     def __add__(self, other: Any) -> Value:
-        other = _lift(other, "+")
+        if type(other) is not Value:  # a Value (not a subclass) goes as is, without the call
+            other = _lift(other, "+")
         return node(ADD.forward(FLOAT, self.data, other.data), (self, other), ADD)
 
     def __radd__(self, other: Any) -> Value:
-        other = _lift(other, "+")
+        if type(other) is not Value:
+            other = _lift(other, "+")
         return node(ADD.forward(FLOAT, other.data, self.data), (other, self), ADD)
 
     def __sub__(self, other: Any) -> Value:
-        other = _lift(other, "-")
+        if type(other) is not Value:
+            other = _lift(other, "-")
         return node(SUB.forward(FLOAT, self.data, other.data), (self, other), SUB)
 
     def __rsub__(self, other: Any) -> Value:
-        other = _lift(other, "-")
+        if type(other) is not Value:
+            other = _lift(other, "-")
         return node(SUB.forward(FLOAT, other.data, self.data), (other, self), SUB)
 
     def __mul__(self, other: Any) -> Value:
-        other = _lift(other, "*")
+        if type(other) is not Value:
+            other = _lift(other, "*")
         return node(MUL.forward(FLOAT, self.data, other.data), (self, other), MUL)
 
     def __rmul__(self, other: Any) -> Value:
-        other = _lift(other, "*")
+        if type(other) is not Value:
+            other = _lift(other, "*")
         return node(MUL.forward(FLOAT, other.data, self.data), (other, self), MUL)
 
     def __truediv__(self, other: Any) -> Value:
-        other = _lift(other, "/")
+        if type(other) is not Value:
+            other = _lift(other, "/")
         return node(DIV.forward(FLOAT, self.data, other.data), (self, other), DIV)
 
     def __rtruediv__(self, other: Any) -> Value:
-        other = _lift(other, "/")
+        if type(other) is not Value:
+            other = _lift(other, "/")
         return node(DIV.forward(FLOAT, other.data, self.data), (other, self), DIV)
 
     def __pow__(self, other: Any) -> Value:
-        other = _lift(other, "**")
+        if type(other) is not Value:
+            other = _lift(other, "**")
         return node(POW.forward(FLOAT, self.data, other.data), (self, other), POW)
 
     def __rpow__(self, other: Any) -> Value:
-        other = _lift(other, "**")
+        if type(other) is not Value:
+            other = _lift(other, "**")
         return node(POW.forward(FLOAT, other.data, self.data), (other, self), POW)
 
     def __neg__(self) -> Value:
