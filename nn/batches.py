@@ -23,8 +23,8 @@ def generator(seed: SeedLike) -> np.random.Generator:
 
 def check_xy(X: Any, y: Any, where: str) -> tuple[np.ndarray, np.ndarray]:
     """``X`` as a float array (n, d) (a 1-D ``X`` is n samples of one feature) and ``y`` as an
-    array (n,), n >= 1: the one check of a data set every function taking ``X, y`` makes; a
-    ValueError names ``where`` and the shapes found."""
+    array (n,), n >= 1, with no NaN or infinity: the one check of a data set every function
+    taking ``X, y`` makes; a ValueError names ``where`` and the shapes or the entry found."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
     if X.ndim == 1:
@@ -35,6 +35,10 @@ def check_xy(X: Any, y: Any, where: str) -> tuple[np.ndarray, np.ndarray]:
         raise ValueError(f"{where} needs as many labels as samples, got {len(X)} samples and {len(y)} labels")
     if len(y) == 0:
         raise ValueError(f"{where} needs at least one sample, got X of shape {X.shape}")
+    for name, a in (("X", X), ("y", y)):
+        if a.dtype.kind == "f" and not np.isfinite(a).all():
+            at = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
+            raise ValueError(f"{where}: {name}[{', '.join(map(str, at))}] is {a[at]}: the data must be finite numbers")
     return X, y
 
 

@@ -285,3 +285,16 @@ def test_load_csv_a_nan_or_inf_target_is_an_error_naming_its_line(tmp_path, bad)
     p = _csv(tmp_path, f"x,y\n1,0.5\n2,{bad}\n3,1.5\n")
     with pytest.raises(ValueError, match=rf"d\.csv, line 3: the target '{bad}' is not a finite number"):
         load_csv(p)
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_a_nan_or_inf_in_the_data_is_named_before_training(compiled):
+    from nn import MLP, fit
+
+    model = MLP(2, [3, 1], seed=0)
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match=r"fit: X\[1, 1\] is nan"):
+        fit(model, [[1.0, 2.0], [3.0, float("nan")]], [0, 1], loss="bce", progress=False, compiled=compiled)
+    with pytest.raises(ValueError, match=r"fit: y\[0\] is inf"):
+        fit(model, [[1.0, 2.0], [3.0, 4.0]], [float("inf"), 1.0], loss="mse", progress=False, compiled=compiled)
+    assert [p.data for p in model.parameters()] == before
