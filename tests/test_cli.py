@@ -295,3 +295,13 @@ def test_the_command_starts_without_matplotlib_or_scikit_learn():
         "assert not loaded & {'matplotlib', 'sklearn', 'scipy'}, loaded & {'matplotlib', 'sklearn', 'scipy'}"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_regression_run_says_why_it_has_no_decision_boundary(tmp_path, capsys):
+    csv = tmp_path / "plane.csv"
+    csv.write_text("a,b,y\n0,1,0.5\n1,0,1.5\n0.3,0.3,2\n")  # two features, numeric targets
+    out = tmp_path / "reg"
+    assert main(["train", "--data", str(csv), "--epochs", "2", "--no-progress", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "no decision_boundary.png: the targets are numbers (regression), there are no classes to separate" in text
+    assert not (out / "decision_boundary.png").exists()

@@ -151,11 +151,13 @@ def _write_files(
         ("history.json", history.to_json),
         ("loss_accuracy.png", lambda p: plot_history(history, p, title=info.get("title", "training"))),
     ]
-    if X.shape[1] == 2 and info.get("classification", True):
-        later.append(("decision_boundary.png", lambda p: plot_decision_boundary(model, X, y, p, loss=loss)))
-    else:
-        d = X.shape[1]
+    d = X.shape[1]
+    if not info.get("classification", True):
+        print("no decision_boundary.png: the targets are numbers (regression), there are no classes to separate")
+    elif d != 2:
         print(f"no decision_boundary.png: the data has {d} feature{'' if d == 1 else 's'}, a boundary is drawn for 2")
+    else:
+        later.append(("decision_boundary.png", lambda p: plot_decision_boundary(model, X, y, p, loss=loss)))
     for name, write in later:
         try:
             write(stage / name)
