@@ -26,7 +26,7 @@ from .batches import check_xy, minibatches
 from .history import Convergence, History
 from .metrics import count_correct
 from .objectives import LossFn, check_labels, objective
-from .optim import Adam
+from .optim import Adam, all_finite
 from .outputs import count_outputs, model_outputs, penalised_weights
 from .replay import LossReplay, replayed_score
 
@@ -166,7 +166,8 @@ class Training:
             self._optimizer_step()
         share = len(yb) / len(self.y)
         total, right, grad_sum = self._sums
-        self._sums = (total + batch_loss * share, right + correct, grad_sum + grads * share)
+        grad_sum += grads * share if share != 1.0 else grads
+        self._sums = (total + batch_loss * share, right + correct, grad_sum)
         if self._left:
             return False
         self._end_epoch()
@@ -306,7 +307,7 @@ def divergence(loss: float, first: float, grads: np.ndarray) -> str:
         return f"the loss became {loss}"
     if loss > DIVERGENCE_FACTOR * max(first, 1.0):
         return f"the loss grew from {first:.4g} to {loss:.4g}"
-    if not np.all(np.isfinite(grads)):
+    if not all_finite(grads):
         return f"the gradient became {grads[~np.isfinite(grads)][0]} at a loss of {loss:.4g}"
     return ""
 

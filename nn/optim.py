@@ -82,6 +82,13 @@ class linear_decay:  # noqa: N801
 # ---------------------------------------------------------------------------------------
 
 
+def all_finite(v: np.ndarray) -> bool:
+    """Whether every entry of the vector ``v`` is finite. Its sum of squares is finite only if
+    every entry is, and is one fast pass; only when it is not (a nan or inf, or squares that
+    overflow) are the entries checked one by one."""
+    return math.isfinite(float(v @ v)) or bool(np.isfinite(v).all())
+
+
 class Optimizer:
     """What SGD and Adam share: the parameters, the schedule, the step count ``t``."""
 
@@ -137,7 +144,7 @@ class Optimizer:
         changed in place; ``grads`` likewise. What ``step`` does to the Values, for a loop that
         keeps the parameters in one array while it trains (``fit(compiled=True)``). A nan or
         inf gradient is an error, raised before anything changes."""
-        if not np.isfinite(grads).all():
+        if not all_finite(grads):
             i = int(np.argmin(np.isfinite(grads)))
             p = self.params[i]
             raise ValueError(
