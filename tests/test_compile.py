@@ -242,6 +242,33 @@ def test_input_used_twice_in_one_layer():
     check(lambda xs: Value.sum([Value.dot(w[3 * k : 3 * k + 3], [xs[0], xs[1], xs[0]]).relu() for k in (0, 1)]), w, X)
 
 
+def test_one_node_shared_by_a_whole_group_is_read_once_and_gets_the_sum():
+    # every mul and div of its level takes the same m: one row, broadcast, its gradient summed
+    rng = np.random.default_rng(8)
+    w = params_of(rng, 4)
+    X = rng.normal(size=(30, 4))
+
+    def fn(xs):
+        m = Value.dot(w, xs)
+        return Value.sum([x * m for x in xs] + [(x / m.exp()).tanh() for x in xs])
+
+    net = check(fn, w, X)
+    assert any(s.describe() == "mul ×4" and any(s.repeated) for s in net.plan.steps)
+
+
+def test_domain_error_at_a_shared_operand_names_the_node_and_sample():
+    w = [Value(1.0)]
+
+    def fn(xs):
+        d = xs[0] * w[0]
+        return Value.sum([xs[1] / d, xs[2] / d])
+
+    net = trace(fn, w, inputs=3)
+    assert any(s.describe() == "div ×2" and s.repeated == [False, True] for s in net.plan.steps)
+    with pytest.raises(ValueError, match=r"division of 3\.0 by 0\.0.*sample 1"):
+        net.forward(np.array([[1.0, 1.0, 1.0], [0.0, 3.0, 2.0]]))
+
+
 # ---------------------------------------------------------------------------------------
 # nn's MLP and losses, when they are there
 # ---------------------------------------------------------------------------------------
