@@ -82,6 +82,13 @@ def _state(pg: Playground) -> dict:
     return out
 
 
+def _wait_for(browser, script: str) -> None:
+    """Poll until ``script`` returns true, however long the machine takes: no time limit, which
+    would fail a test on a busy machine for no fault of the page."""
+    while not browser.execute_script(script):
+        time.sleep(0.05)
+
+
 @pytest.fixture
 def page(tmp_path):
     webdriver, options, driver_path = _browser()
@@ -99,10 +106,7 @@ def page(tmp_path):
     browser = webdriver.Chrome(options=options, service=Service(driver_path))
     try:
         browser.get(harness.as_uri())
-        for _ in range(100):
-            if browser.execute_script("return window.rendered === true"):
-                break
-            time.sleep(0.05)
+        _wait_for(browser, "return window.rendered === true")
         yield browser, pg
     finally:
         browser.quit()
@@ -161,10 +165,7 @@ def test_the_playground_renders_and_a_click_sends_the_point_index(page):
     chosen = ARTIFACTS / "chosen.csv"
     chosen.write_text("x1,x2,label\n0.5,1.0,a\n0.1,0.2,b\n")
     browser.find_element("css selector", "input[data-action=csv]").send_keys(str(chosen))
-    for _ in range(100):
-        if len(browser.execute_script("return window.sent")) > 3:
-            break
-        time.sleep(0.05)
+    _wait_for(browser, "return window.sent.length > 3")
     assert browser.execute_script("return window.sent")[3] == {
         "action": "csv",
         "name": "chosen.csv",
