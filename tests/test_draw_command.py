@@ -183,3 +183,10 @@ def test_a_fresh_process_without_graphviz_draws_svg_and_the_player(tmp_path):
     assert "<svg" in (tmp_path / "p.html").read_text(encoding="utf-8")
     png = subprocess.run([*argv[:-4], "--out", "g.png"], env=env, cwd=tmp_path, capture_output=True, text=True)
     assert png.returncode == 1 and "Install Graphviz" in png.stderr and not (tmp_path / "g.png").exists()
+
+
+def test_one_operation_is_counted_in_the_singular(tmp_path, capsys):
+    args = ["x*x", "--set", "x=2", "--out", str(tmp_path / "g.svg"), "--html", str(tmp_path / "p.html")]
+    assert main(["draw", *args, "--frames", str(tmp_path / "f")]) == 0
+    text = capsys.readouterr().out
+    assert "(1 operation)" in text and "step through 1 backward step in" in text and "wrote 1 frame to" in text

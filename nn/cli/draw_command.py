@@ -214,13 +214,18 @@ def run(args: argparse.Namespace) -> int:
         for n in values:
             if n not in unused:
                 print(f"d{name}/d{n} = {format_number(_gradient(root, names[n]))}")
+    steps = backward_steps(root)
     if out is not None:
-        print(f"wrote {out} ({backward_steps(root)} operations)")
+        print(f"wrote {out} ({_count(steps, 'operation')})")
     if html is not None:
-        print(f"wrote {html} (step through {backward_steps(root)} backward steps in a browser)")
+        print(f"wrote {html} (step through {_count(steps, 'backward step')} in a browser)")
     if args.frames:
-        print(f"wrote {len(frames)} frames to {args.frames}")
+        print(f"wrote {_count(len(frames), 'frame')} to {args.frames}")
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _used_names(root: Value) -> set[str]:
