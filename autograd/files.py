@@ -19,10 +19,15 @@ PathLike = str | os.PathLike[str]
 
 
 def _umask() -> int:
-    """The process's umask (os.umask can only be read by setting it, so it is set back)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    """The process's umask: from /proc where Linux tells it, else by setting it and setting
+    it back (os.umask's only way to read it, which other threads would see for that moment)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            return next(int(line.split()[1], 8) for line in f if line.startswith("Umask:"))
+    except (OSError, ValueError, IndexError, StopIteration):
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return mask
 
 
 def write_atomic(path: PathLike, data: str | bytes) -> Path:

@@ -52,3 +52,21 @@ def test_a_folder_as_the_destination_is_named_in_the_error_and_nothing_is_left(t
     with pytest.raises(IsADirectoryError, match=f"{folder} is a folder"):
         write_atomic(folder, "x")
     assert list(tmp_path.iterdir()) == [folder] and list(folder.iterdir()) == []
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads the umask from /proc (Linux)")
+def test_reading_the_umask_does_not_change_it_for_other_threads(tmp_path, monkeypatch):
+    """os.umask can only be read by setting it: for that moment a file another thread creates
+    would get the wrong permissions. Where /proc tells the umask, it is read there."""
+    old = os.umask(0o077)
+    try:
+
+        def refuse(mask):
+            raise AssertionError(f"write_atomic set the process's umask to {mask:o}")
+
+        monkeypatch.setattr(os, "umask", refuse)
+        written = write_atomic(tmp_path / "atomic.txt", "x")
+    finally:
+        monkeypatch.undo()
+        os.umask(old)
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
