@@ -11,7 +11,7 @@ gradient or none of it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from math import isfinite
 from typing import Any
 
@@ -35,37 +35,32 @@ def _sort(roots: list[Value], leaves: bool, found: list[Value]) -> list[Value]:
     """``topological_order``; also appends every leaf met, once each, to ``found``."""
     order: list[Value] = []
     done: set[Value] = set()
-    stack: list[Any] = roots[::-1]  # Values, and None as a marker
+    # Depth first: each entry is a node (None above the roots) and an iterator over the
+    # parents it has still to look at. A node is placed when its iterator runs out, so after
+    # all of its parents; meeting a parent not placed yet, the walk goes up to it first.
+    stack: list[tuple[Value | None, Iterator[Value]]] = [(None, iter(roots))]
     while stack:
-        node = stack.pop()
-        if node is None:  # a marker: the node under it has every parent placed now
-            node = stack.pop()
-            done.add(node)
-            if leaves or node.parents:
-                order.append(node)
-            continue
-        if node in done:
-            continue
-        waiting = []
-        for p in node.parents:
+        node, parents = stack[-1]
+        for p in parents:
             if p in done:
                 continue
             if p.parents:
-                waiting.append(p)
-            else:  # a leaf has no parents to wait for: place it at once
-                done.add(p)
-                found.append(p)
-                if leaves:
-                    order.append(p)
-        if waiting:  # come back to the node (under a marker) once its parents are placed
-            stack += (node, None)
-            stack += reversed(waiting)
+                if leaves:  # list p's leaves first, before anything above p is placed
+                    for q in p.parents:
+                        if not q.parents and q not in done:
+                            done.add(q)
+                            order.append(q)
+                stack.append((p, iter(p.parents)))
+                break
+            done.add(p)  # a leaf has no parents to wait for: place it at once
+            found.append(p)
+            if leaves:
+                order.append(p)
         else:
-            done.add(node)
-            if leaves or node.parents:
+            stack.pop()
+            if node is not None:
+                done.add(node)
                 order.append(node)
-            else:
-                found.append(node)  # a root that is a leaf
     return order
 
 
