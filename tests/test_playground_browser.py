@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import base64
 import json
-import os
-import shutil
 import time
 from pathlib import Path
 
 import pytest
+from browsers import start_chromium
 
 from nn.playground import Playground
 
@@ -58,21 +57,6 @@ window.rendered = true;
 """
 
 
-def _browser():
-    chromium, driver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (chromium and driver):
-        if os.environ.get("CI"):
-            pytest.fail("CI needs Debian's chromium and chromium-driver (.ci/run installs them)")
-        pytest.skip("Debian's chromium and chromium-driver are not installed")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"
-    for flag in (*flags.split(), "--disable-sync", "--no-first-run", "--window-size=1120,900"):
-        options.add_argument(flag)
-    return webdriver, options, driver
-
-
 def _state(pg: Playground) -> dict:
     """The playground's own traits, as the widget model holds them (bytes as base64)."""
     out = {}
@@ -91,8 +75,6 @@ def _wait_for(browser, script: str) -> None:
 
 @pytest.fixture
 def page(tmp_path):
-    webdriver, options, driver_path = _browser()
-    options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
     pg = Playground(dataset="moons", samples=200, noise=0.2, hidden=[6, 4], lr=0.05, seed=0)
     pg.run_epochs(120)
     pg.selected = 4
@@ -101,9 +83,7 @@ def page(tmp_path):
     html = html.replace("ESM", ESM.read_text().replace("</", "<\\/"))
     harness = tmp_path / "harness.html"
     harness.write_text(html)
-    from selenium.webdriver.chrome.service import Service
-
-    browser = webdriver.Chrome(options=options, service=Service(driver_path))
+    browser = start_chromium(tmp_path / "profile", 1120, 900)
     try:
         browser.get(harness.as_uri())
         _wait_for(browser, "return window.rendered === true")
