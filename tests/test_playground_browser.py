@@ -66,10 +66,18 @@ def _state(pg: Playground) -> dict:
     return out
 
 
+HANG = 300.0
+"""Seconds after which a page that never gets there is taken as hung: a guard against a CI run
+that waits for ever, far beyond any busy machine's delay, not a speed requirement."""
+
+
 def _wait_for(browser, script: str) -> None:
-    """Poll until ``script`` returns true, however long the machine takes: no time limit, which
-    would fail a test on a busy machine for no fault of the page."""
+    """Poll until ``script`` returns true, however long a busy machine takes, failing only for
+    a page that is hung (nothing after ``HANG`` seconds)."""
+    deadline = time.monotonic() + HANG
     while not browser.execute_script(script):
+        if time.monotonic() > deadline:
+            pytest.fail(f"the page never satisfied {script!r} in {HANG:.0f} s: it is hung")
         time.sleep(0.05)
 
 
