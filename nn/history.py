@@ -23,6 +23,11 @@ from autograd.checks import count, real
 from autograd.files import PathLike, write_atomic
 
 
+def ran_all(epochs: int) -> str:
+    """The stop reason of a run that trained every epoch it was given."""
+    return f"ran all {epochs} epoch{'' if epochs == 1 else 's'}"
+
+
 @dataclass
 class History:
     """What happened in each epoch of ``fit``.

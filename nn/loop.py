@@ -23,7 +23,7 @@ from autograd.checks import count, real
 
 from . import losses as L
 from .batches import check_xy, minibatches
-from .history import Convergence, History
+from .history import Convergence, History, ran_all
 from .metrics import count_correct
 from .objectives import LossFn, check_labels, objective
 from .optim import Adam, all_finite
@@ -379,7 +379,7 @@ def fit(
                 history.stop_reason = reason
                 break
         else:
-            history.stop_reason = f"ran all {int(epochs)} epochs"
+            history.stop_reason = ran_all(int(epochs))
     finally:
         history.seconds = time.perf_counter() - start
         if gc_was_enabled:

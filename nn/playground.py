@@ -36,6 +36,7 @@ from autograd import Value
 from autograd.viz import explore
 
 from . import playground_views as views
+from .history import ran_all
 from .playground_setup import (
     CHOICES,
     Setup,
@@ -202,7 +203,7 @@ class Playground(anywidget.AnyWidget):
                 setup.test_loss.append(loss)
                 setup.test_accuracy.append(acc)
             self.epoch = run.epochs
-            reason = run.stop_reason or (f"ran all {self.epochs} epochs" if run.epochs >= self.epochs else "")
+            reason = run.stop_reason or (ran_all(self.epochs) if run.epochs >= self.epochs else "")
             if reason:
                 self.stop_reason = reason
                 return True

@@ -273,3 +273,9 @@ def test_fit_pauses_the_cyclic_collector_and_restores_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_a_run_of_one_epoch_says_epoch_in_the_singular():
+    X, y = make_moons(20, noise=0.1, seed=0)
+    h = fit(MLP(2, [3, 1], seed=0), X, y, loss="svm", epochs=1, progress=False)
+    assert h.stop_reason == "ran all 1 epoch"
