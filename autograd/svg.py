@@ -10,6 +10,9 @@ Every element has an id, so the explorer and the HTML player can change it in pl
 ``o<i>`` the circle of the primitive that made it, ``e<i>-<k>`` the edge from its parent
 number k into that circle, ``l<i>-<k>`` the gradient label of that edge, ``f<i>`` the edge
 from the circle to the box. The class ``cg-current`` marks what a step is processing.
+An edge's gradient label goes at the first spot along the edge, from the parent's end, where
+it covers no box and no other label (edges converging on one operation are apart there);
+a label with no such spot is left out, the parent's grad row and the step's panel show it.
 """
 
 from __future__ import annotations
@@ -87,6 +90,7 @@ class SvgDrawing:
         tries = ("LR", "TB") if wanted == "auto" else (wanted,)
         layouts = {d: layered_layout(self.size, edges, d, rank_gap=gap if d in ("LR", "RL") else 34.0) for d in tries}
         self.layout: Layout = layouts[choose_direction(layouts)]
+        self.labels = self._place_labels() if scene.backward else {}
 
     def _add(self, key: tuple[str, int], size: tuple[float, float]) -> None:
         self.slot[key] = len(self.nodes)
@@ -175,18 +179,62 @@ class SvgDrawing:
         ex, ey = lay.x[b], lay.y[b] - sign * (hb / 2 + ARROW)
         return sx, sy, ex, ey, 0.0, sign
 
-    def _edges(self, done: int, current: int | None) -> list[str]:
-        scene, walk = self.scene, self.scene.walk
-        out = []
+    def _curve(self, a: int, b: int) -> tuple[tuple[float, float], ...]:
+        """The four control points of the edge a -> b and its unit direction."""
+        sx, sy, ex, ey, ux, uy = self._ends(a, b)
+        bend = max(abs(ex - sx) * ux * ux + abs(ey - sy) * uy * uy, 12.0) / 2
+        return (sx, sy), (sx + ux * bend, sy + uy * bend), (ex - ux * bend, ey - uy * bend), (ex, ey), (ux, uy)
+
+    def _place_labels(self) -> dict[tuple[int, int], tuple[float, float, str] | None]:
+        """Where the gradient label of each edge into an operation goes: ``(x, y, anchor)``
+        at the first spot along the edge, from the parent's end, that overlaps no box and no
+        label placed before; None when there is no such spot (a wide fan-in: the parents'
+        grad rows and the step's panel show those numbers)."""
+        walk = self.scene.walk
+        taken = [_pad(self._node_box(k), 2.0) for k in range(len(self.nodes))]
+        placed: dict[tuple[int, int], tuple[float, float, str] | None] = {}
         slots: dict[int, int] = {}
         for a, b in self.edges:
             kind_b, i = self.nodes[b]
-            sx, sy, ex, ey, ux, uy = self._ends(a, b)
-            bend = max(abs(ex - sx) * ux * ux + abs(ey - sy) * uy * uy, 12.0) / 2
-            d = (
-                f"M{sx:.1f},{sy:.1f} C{sx + ux * bend:.1f},{sy + uy * bend:.1f} "
-                f"{ex - ux * bend:.1f},{ey - uy * bend:.1f} {ex:.1f},{ey:.1f}"
-            )
+            if kind_b != "o":
+                continue
+            k = slots.get(i, 0)
+            slots[i] = k + 1
+            if self.nodes[a][0] == "omitted":
+                continue
+            text = format_number(walk.steps[walk.step_of[i] - 1].flow[k])
+            p0, p1, p2, p3, (ux, _) = self._curve(a, b)
+            placed[(i, k)] = None
+            for t in LABEL_SPOTS:
+                bx, by = _bezier(t, p0, p1, p2, p3)
+                sides = (
+                    ((bx, by - 4, "middle"), (bx, by + 13, "middle"))
+                    if ux
+                    else ((bx + 5, by + 4, "start"), (bx - 5, by + 4, "end"))
+                )
+                for spot in sides:
+                    box = _label_box(*spot, text)
+                    if not any(_overlap(box, other) for other in taken):
+                        placed[(i, k)] = spot
+                        taken.append(_pad(box, 1.5))
+                        break
+                if placed[(i, k)] is not None:
+                    break
+        return placed
+
+    def _node_box(self, k: int) -> tuple[float, float, float, float]:
+        x, y = self.layout.x[k], self.layout.y[k]
+        w, h = self.size[k]
+        return (x - w / 2, y - h / 2, x + w / 2, y + h / 2)
+
+    def _edges(self, done: int, current: int | None) -> list[str]:
+        scene, walk = self.scene, self.scene.walk
+        out, labels = [], []  # the labels after every edge, so no edge runs over one
+        slots: dict[int, int] = {}
+        for a, b in self.edges:
+            kind_b, i = self.nodes[b]
+            (sx, sy), c1, c2, (ex, ey), (ux, uy) = self._curve(a, b)
+            d = f"M{sx:.1f},{sy:.1f} C{c1[0]:.1f},{c1[1]:.1f} {c2[0]:.1f},{c2[1]:.1f} {ex:.1f},{ey:.1f}"
             tip = (ex + ux * ARROW, ey + uy * ARROW)
             px, py = -uy * ARROW / 2, ux * ARROW / 2
             arrow = f"{tip[0]:.1f},{tip[1]:.1f} {ex + px:.1f},{ey + py:.1f} {ex - px:.1f},{ey - py:.1f}"
@@ -200,20 +248,20 @@ class SvgDrawing:
                 if scene.backward and self.nodes[a][0] != "omitted":
                     step = walk.steps[walk.step_of[i] - 1]
                     shown = "visible" if scene.edge_done(i, done) else "hidden"
-                    # near the parent's end, where edges converging on one operation are still apart
-                    c1, c2 = (sx + ux * bend, sy + uy * bend), (ex - ux * bend, ey - uy * bend)
-                    bx, by = _bezier(0.3, (sx, sy), c1, c2, (ex, ey))
-                    mx, my = bx + uy * 4, by - ux * 4
-                    anchor = "middle" if ux else "start"
-                    out.append(
+                    spot = self.labels.get((i, k))
+                    # a label with no free spot keeps its id (the explorer looks it up) but is not drawn
+                    mx, my, anchor = spot or (sx, sy, "start")
+                    off = "" if spot else ' display="none"'
+                    labels.append(
                         f'<text id="l{i}-{k}" x="{mx:.1f}" y="{my:.1f}" text-anchor="{anchor}" font-size="11" '
-                        f'fill="{GRAD_COLOUR}" visibility="{shown}">{escape(format_number(step.flow[k]))}</text>'
+                        f'fill="{GRAD_COLOUR}" stroke="white" stroke-width="3" paint-order="stroke" '
+                        f'visibility="{shown}"{off}>{escape(format_number(step.flow[k]))}</text>'
                     )
             else:
                 cls = " cg-current" if self.nodes[a][1] == current else ""
                 out.append(f'<path id="f{i}" class="cg-edge{cls}" d="{d}" fill="none" stroke="{MUTED}"/>')
                 out.append(f'<polygon id="f{i}a" class="cg-edge{cls}" points="{arrow}" fill="{MUTED}"/>')
-        return out
+        return out + labels
 
     def _box(self, i, x, y, w, h, received, waiting, done, current) -> str:  # noqa: ANN001
         scene = self.scene
@@ -314,3 +362,22 @@ def _bezier(t: float, *points: tuple[float, float]) -> tuple[float, float]:
     (x0, y0), (x1, y1), (x2, y2), (x3, y3) = points
     a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t**3
     return a * x0 + b * x1 + c * x2 + d * x3, a * y0 + b * y1 + c * y2 + d * y3
+
+
+LABEL_CHAR = CHAR * 11 / 12  # an edge label is drawn at 11 px
+LABEL_SPOTS = (0.12, 0.2, 0.3, 0.42, 0.55, 0.7, 0.85)  # along an edge, from the parent's end
+
+
+def _label_box(x: float, y: float, anchor: str, text: str) -> tuple[float, float, float, float]:
+    """The box (x0, y0, x1, y1) an edge label of ``text`` at ``(x, y)`` with ``anchor`` covers."""
+    w = len(text) * LABEL_CHAR
+    x0 = x - w / 2 if anchor == "middle" else (x - w if anchor == "end" else x)
+    return (x0, y - 10.0, x0 + w, y + 3.0)
+
+
+def _pad(box: tuple[float, float, float, float], p: float) -> tuple[float, float, float, float]:
+    return (box[0] - p, box[1] - p, box[2] + p, box[3] + p)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

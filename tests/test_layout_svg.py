@@ -115,3 +115,44 @@ def test_labels_and_symbols_are_escaped():
     out = a * 2
     svg = draw_graph(out).svg()
     assert "a&lt;b &amp; c" in svg and "<b & c" not in svg
+
+
+def neuron_sample() -> Value:
+    """One sample's squared error through a 2-4-1 MLP: each hidden w·x node has five edges in."""
+    [y] = MLP(2, [4, 1], seed=0)([0.5, -1.0])
+    return (y - 1.0) ** 2
+
+
+DIGIT = 0.556 * 11  # the width of a digit of Helvetica at the labels' 11 px
+
+
+def drawn_labels(drawing) -> list[tuple[str, float, float, float, float]]:
+    """(id, x0, y0, x1, y1) of every edge label the SVG shows (drawn, as the boxes, in the
+    layout's coordinates)."""
+    svg = drawing.layout.svg()
+    out = []
+    for m in re.finditer(r'<text id="(l[\d-]+)" x="([-\d.]+)" y="([-\d.]+)" text-anchor="(\w+)"([^>]*)>([^<]*)<', svg):
+        ident, x, y, anchor, rest, text = m.groups()
+        if 'display="none"' in rest:
+            continue
+        x, y, w = float(x), float(y), len(text) * DIGIT
+        x0 = x - w / 2 if anchor == "middle" else (x - w if anchor == "end" else x)
+        out.append((ident, x0, y - 8.0, x0 + w, y + 2.0))
+    return out
+
+
+@pytest.mark.parametrize("build", [lecture, neuron_sample, lambda: mlp_loss()[0]])
+def test_edge_labels_overlap_neither_each_other_nor_boxes(build):
+    drawing = draw_graph(build(), backward=True)
+    labels = drawn_labels(drawing)
+    edges_in = sum(len(v.parents) for v in drawing.scene.order)
+    assert len(labels) >= 0.9 * edges_in  # a fan-in may leave a label out, a drawing not most of them
+
+    def apart(a, b):
+        return a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+
+    for n, label in enumerate(labels):
+        for other in labels[n + 1 :]:
+            assert apart(label[1:], other[1:]), (label, other)
+        for box in boxes(drawing):
+            assert apart(label[1:], box[2:]), (label, box)
