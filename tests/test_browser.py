@@ -48,6 +48,8 @@ def _state(driver) -> dict:
           panel: box.querySelector('.cg-panel').textContent,
           svgWidth: svg.getBoundingClientRect().width,
           windowWidth: document.documentElement.clientWidth,
+          labels: [...box.querySelectorAll('text[id^="l"]')].filter((t) => getComputedStyle(t).visibility === 'visible')
+            .map((t) => t.id),
           grads: Object.fromEntries([...box.querySelectorAll('text[id^="g"]')].map((t) => [t.id, t.textContent])),
         };
         """
@@ -103,7 +105,9 @@ def test_player_steps_with_buttons_and_keys(browser, tmp_path):
 
     assert end["grads"][f"g{w}"] == format_number(st.walk.grads[w])  # the engine's dL/dw
     _keys(browser, Keys.HOME)
-    assert _state(browser)["grads"] == start["grads"]  # stepping back restores every text
+    home = _state(browser)
+    assert home["grads"] == start["grads"]  # stepping back restores every text
+    assert start["labels"] == home["labels"] == [] and len(end["labels"]) > 0  # and hides the edge gradients
     _press(browser, "+")  # zoom in: wider than the window, the view scrolls; fit brings it back
     assert _state(browser)["svgWidth"] > start["svgWidth"] * 1.2
     _press(browser, "fit")

@@ -154,7 +154,7 @@ function render({ model, el }) {
     const s = payload.steps[k - 1];
     for (let n = 0; n < s.nparents; n++) {
       const l = find(`l${s.node}-${n}`);
-      if (l) l.setAttribute("visibility", forward ? "visible" : "hidden_nodes");
+      if (l) l.setAttribute("visibility", forward ? "visible" : "hidden");
     }
     const badge = find(`s${s.node}`);
     if (badge) badge.setAttribute("data-done", forward ? "1" : "0");
