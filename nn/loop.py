@@ -56,7 +56,9 @@ class Training:
     penalty is computed on it with numpy and the optimizer's ``update`` moves it. They are
     written back into the model's Values when ``step`` or ``epoch`` returns, however it ends,
     so the model is current wherever a user can look: in callbacks, on save, after fit, after
-    an interrupt."""
+    an interrupt. fit without a callback, where nobody can look between epochs, keeps the
+    array from one epoch to the next (``epoch(hold=True)``) and writes it back once, as it
+    returns."""
 
     def __init__(
         self,
@@ -270,13 +272,21 @@ class Training:
             self._scorer = LossReplay(self.model, self.obj, X.shape[1])
         return replayed_score(self._scorer, self.obj, self.model, X, y, self._reg, PENALTIES[self.penalty])
 
-    def epoch(self) -> str:
+    def epoch(self, hold: bool = False) -> str:
         """Run the batches left in the current epoch (a whole epoch after the last one ended);
-        returns ``stop_reason``: "" to go on, else why training should stop."""
+        returns ``stop_reason``: "" to go on, else why training should stop.
+
+        ``hold=True`` (fit without a callback: nobody looks between epochs) keeps the
+        parameters in the array when the epoch ends normally, for the next epoch to go on
+        from; the caller then owes a ``_write_back`` when it stops. An exception still writes
+        them back at once."""
         try:
             while not self._batch():
                 pass
-        finally:
+        except BaseException:
+            self._write_back()
+            raise
+        if not hold:
             self._write_back()
         return self.stop_reason
 
@@ -367,7 +377,7 @@ def fit(
     start = time.perf_counter()
     try:
         for epoch in bar:
-            reason = run.epoch()
+            reason = run.epoch(hold=callback is None)  # a callback may look at the weights, or change them
             if progress:
                 post = {"loss": f"{history.loss[-1]:.4g}"}
                 if history.accuracy[-1] is not None:
@@ -381,6 +391,7 @@ def fit(
         else:
             history.stop_reason = ran_all(int(epochs))
     finally:
+        run._write_back()  # once, however fit ends, when no callback made each epoch do it
         history.seconds = time.perf_counter() - start
         if gc_was_enabled:
             gc.enable()

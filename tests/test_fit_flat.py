@@ -104,3 +104,72 @@ def test_an_optimizer_without_update_or_over_some_parameters_trains_as_on_the_pl
         assert _close(results[True], results[False])
     frozen = _weights(MLP(2, [5, 3], seed=4))[10:]
     np.testing.assert_array_equal(results[True][10:], frozen)
+
+
+def _fit_weights(epochs, callback=None, compiled=True, optimizer=None, **kw):
+    model = MLP(2, [6, 1], seed=1)
+    opt = optimizer(model) if optimizer else Adam(model.parameters(), lr=0.05)
+    history = fit(model, X, Y, "svm", opt, epochs=epochs, batch_size=16, reg=1e-2, progress=False,
+                  compiled=compiled, callback=callback, **kw)  # fmt: skip
+    return _weights(model), history
+
+
+def test_fit_without_a_callback_trains_to_the_bit_as_with_one_and_as_the_plain_engine():
+    held, h_held = _fit_weights(5)
+    looked, h_looked = _fit_weights(5, callback=lambda *_: None)
+    plain, _ = _fit_weights(5, compiled=False)
+    np.testing.assert_array_equal(held, looked)
+    assert h_held.loss == h_looked.loss and h_held.grad_norm == h_looked.grad_norm
+    assert float(np.max(np.abs(held - plain)) / np.max(np.abs(plain))) <= 1e-12
+    assert not np.array_equal(held, _weights(MLP(2, [6, 1], seed=1)))  # fit wrote them back
+
+
+def test_fit_without_a_callback_stopped_by_convergence_or_divergence_leaves_the_last_weights():
+    from nn.history import Convergence
+
+    held, h = _fit_weights(10, convergence=Convergence(loss_rtol=1e9))  # met at epoch 2
+    looked, h2 = _fit_weights(10, convergence=Convergence(loss_rtol=1e9), callback=lambda *_: None)
+    assert h.stop_reason.startswith("converged") and h.epochs == h2.epochs < 10
+    np.testing.assert_array_equal(held, looked)
+    blown, hb = _fit_weights(10, optimizer=lambda m: SGD(m.parameters(), lr=1e6))
+    seen, hs = _fit_weights(10, optimizer=lambda m: SGD(m.parameters(), lr=1e6), callback=lambda *_: None)
+    assert hb.stop_reason.startswith("diverged") and hb.epochs == hs.epochs
+    np.testing.assert_array_equal(blown, seen)
+
+
+def test_an_exception_in_a_later_epoch_of_fit_leaves_the_model_at_its_last_completed_step():
+    for error in (KeyboardInterrupt, RuntimeError):
+
+        class Failing(SGD):
+            calls = 0
+
+            def update(self, values, grads):
+                self.calls += 1
+                if self.calls == 11:  # the 2nd batch of epoch 4 (three batches an epoch)
+                    raise error
+                super().update(values, grads)
+
+        model = MLP(2, [6, 1], seed=1)
+        with pytest.raises(error):
+            fit(model, X, Y, "svm", Failing(model.parameters(), lr=0.2), epochs=6, batch_size=16, progress=False,
+                compiled=True)  # fmt: skip
+        ref = MLP(2, [6, 1], seed=1)
+        run = Training(ref, X, Y, "svm", SGD(ref.parameters(), lr=0.2), batch_size=16, compiled=True)
+        for _ in range(10):
+            run.step()
+        np.testing.assert_array_equal(_weights(model), _weights(ref))
+
+
+def test_a_callback_s_edit_of_the_weights_is_what_the_next_epoch_trains_from():
+    def edit(epoch, history, model):
+        if epoch == 2:
+            model.parameters()[0].data = 0.5
+
+    edited, _ = _fit_weights(4, callback=edit)
+    model = MLP(2, [6, 1], seed=1)
+    run = Training(model, X, Y, "svm", Adam(model.parameters(), lr=0.05), batch_size=16, reg=1e-2, compiled=True)
+    run.epoch(), run.epoch()
+    model.parameters()[0].data = 0.5
+    run.epoch(), run.epoch()
+    np.testing.assert_array_equal(edited, _weights(model))
+    assert not np.array_equal(edited, _fit_weights(4)[0])  # the edit changed the run
