@@ -146,7 +146,7 @@ def test_an_exception_in_a_later_epoch_of_fit_leaves_the_model_at_its_last_compl
             def update(self, values, grads):
                 self.calls += 1
                 if self.calls == 11:  # the 2nd batch of epoch 4 (three batches an epoch)
-                    raise error
+                    raise error  # noqa: B023 (the class is used in its own turn of the loop)
                 super().update(values, grads)
 
         model = MLP(2, [6, 1], seed=1)
