@@ -54,8 +54,7 @@ class ArrayMath:
     def largest(args: Any) -> np.ndarray:
         return np.maximum.reduce(np.broadcast_arrays(*args))
 
-    @staticmethod
-    def dot(ws: Any, xs: Any) -> np.ndarray:
+    def dot(self, ws: Any, xs: Any) -> np.ndarray:
         return sum(w * x for w, x in zip(ws, xs))
 
     dot_grads = staticmethod(scale_each)
@@ -71,27 +70,43 @@ class MatrixMath(ArrayMath):
     ``G @ X.T``; the input gradient g·wᵢ, summed over the k nodes that share the inputs, is
     ``W.T @ G``. With ``input_grads=False`` the input gradient is not computed (None), for a
     layer whose inputs need none.
+
+    Once ``bind`` gives it buffers, ``W @ X`` is written straight into the layer's rows of the
+    value buffer and ``W.T @ G`` into a scratch block reused from pass to pass: a large batch
+    then makes no temporary of its size, each of which costs fresh memory from the system.
     """
 
     def __init__(self, input_grads: bool = True) -> None:
         self.input_grads = input_grads
+        self.out: np.ndarray | None = None
+        self.dx: np.ndarray | None = None
 
-    @staticmethod
-    def dot(ws: Any, xs: Any) -> np.ndarray:
+    def bind(self, out: np.ndarray | None, dx: np.ndarray | None) -> None:
+        """Where ``W @ X`` goes (k, batch) and where ``W.T @ G`` goes (n, batch); None: new arrays."""
+        self.out, self.dx = out, dx
+
+    def dot(self, ws: Any, xs: Any) -> np.ndarray:
         (w,), (x,) = ws, xs
-        return w @ x
+        return w @ x if self.out is None else np.matmul(w, x, out=self.out)
 
     def dot_grads(self, g: Any, ws: Any, xs: Any) -> list[Any]:
         (w,), (x,) = ws, xs
-        return [g @ x.T, w.T @ g if self.input_grads else None]
+        if not self.input_grads:
+            dx = None
+        elif self.dx is None:
+            dx = w.T @ g
+        else:
+            dx = np.matmul(w.T, g, out=self.dx)
+        return [g @ x.T, dx]
 
 
 class BlockMath(ArrayMath):
-    """One sum or dot node whose operands lie in consecutive rows of the value buffer, for the
-    compiled replay: each run of operands arrives as one block (n, batch) — the sum row gets
-    one block, the dot row a block of weights and a block of inputs (and a bias row) — and the
-    node's value is the sum over the block's rows, in row order as the float rule sums. The
-    table's vjp rules then give each row its gradient: g for a sum, g·xᵢ and g·wᵢ for a dot."""
+    """One sum, logsumexp or dot node whose operands lie in consecutive rows of the value
+    buffer, for the compiled replay: each run of operands arrives as one block (n, batch) —
+    the sum and logsumexp rows get one block, the dot row a block of weights and a block of
+    inputs (and a bias row) — and sums and maxima run over the block's rows (a sum in row
+    order, as the float rule sums). The table's vjp rules then give each row its gradient:
+    g for a sum, g·exp(aᵢ − out) for logsumexp, g·xᵢ and g·wᵢ for a dot."""
 
     @staticmethod
     def sum(args: Any) -> np.ndarray:
@@ -99,7 +114,11 @@ class BlockMath(ArrayMath):
         return block.sum(axis=0, keepdims=True)
 
     @staticmethod
-    def dot(ws: Any, xs: Any) -> np.ndarray:
+    def largest(args: Any) -> np.ndarray:
+        (block,) = args
+        return block.max(axis=0, keepdims=True)
+
+    def dot(self, ws: Any, xs: Any) -> np.ndarray:
         (w,), (x,) = ws, xs
         return (w * x).sum(axis=0, keepdims=True)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .primitives import DOT, SUM
+from .primitives import DOT, LOGSUMEXP, SUM
 from .program import CONST, INPUT, LABEL, PARAM, Program
 from .replay_steps import ElementwiseStep, LayerStep, rows_of
 
@@ -156,15 +156,15 @@ def leaf_rows(
 
 
 def reduction_blocks(program: Program, nodes: list[int], row: dict[int, int]) -> list[slice] | None:
-    """For a group of one sum or dot node whose operands lie in runs of consecutive rows (the
-    sum's terms; the dot's weights, its inputs, its bias): the runs, as slices of its parents,
-    so that the node runs on whole blocks of rows (``BlockMath``) instead of one operand at a
-    time; else None."""
+    """For a group of one sum, logsumexp or dot node whose operands lie in runs of consecutive
+    rows (the terms of a sum or logsumexp; the dot's weights, its inputs, its bias): the runs,
+    as slices of its parents, so that the node runs on whole blocks of rows (``BlockMath``)
+    instead of one operand at a time; else None."""
     if len(nodes) != 1:
         return None
     ps = program.parents[nodes[0]]
     prim = program.prims[program.codes[nodes[0]]]
-    if prim is SUM and len(ps) > 1:
+    if (prim is SUM or prim is LOGSUMEXP) and len(ps) > 1:
         runs = [slice(0, len(ps))]
     elif prim is DOT and len(ps) > 2:
         n = len(ps) // 2

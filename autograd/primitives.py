@@ -202,7 +202,9 @@ def _dot_forward(m: Any, *args: Any) -> Any:
     # parents are w1..wn, x1..xn and, when the length is odd, a bias last
     n, has_bias = divmod(len(args), 2)
     out = m.dot(args[:n], args[n : 2 * n])
-    return out + args[-1] if has_bias else out
+    if has_bias:
+        out += args[-1]  # on arrays, in place: into the product just made, no second temporary
+    return out
 
 
 def _dot_vjp(m: Any, g: Any, out: Any, *args: Any) -> list[Any]:
@@ -211,6 +213,18 @@ def _dot_vjp(m: Any, g: Any, out: Any, *args: Any) -> list[Any]:
     if has_bias:
         grads.append(g)
     return grads
+
+
+def _logsumexp_forward(m: Any, *args: Any) -> Any:
+    # log Σ exp(aᵢ) = c + log Σ exp(aᵢ − c) for any c; with c the largest aᵢ no exp overflows.
+    # c is a constant shift (its derivative is not taken): the result does not depend on it.
+    c = m.largest(args)
+    return c + m.log(m.sum([m.exp(a - c) for a in args]))
+
+
+def _logsumexp_vjp(m: Any, g: Any, out: Any, *args: Any) -> list[Any]:
+    # ∂/∂aᵢ = exp(aᵢ) / Σⱼ exp(aⱼ) = exp(aᵢ − out): the softmax of the arguments
+    return [g * m.exp(a - out) for a in args]
 
 
 PRIMITIVES: dict[str, Primitive] = {}
@@ -254,6 +268,7 @@ RELU    = define("relu",    "relu", lambda m, a: m.relu(a),        lambda m, g, 
 ABS     = define("abs",     "|x|", lambda m, a: m.abs(a),          lambda m, g, out, a: (g * m.sign(a),))
 SUM     = define("sum",     "Σ",   lambda m, *args: m.sum(args),   lambda m, g, out, *args: [g] * len(args))
 DOT     = define("dot",     "w·x", _dot_forward,                   _dot_vjp)
+LOGSUMEXP = define("logsumexp", "log Σ exp", _logsumexp_forward,   _logsumexp_vjp)
 # fmt: on
 
 BUILTIN: frozenset[str] = frozenset(PRIMITIVES)

@@ -166,6 +166,8 @@ class LayerStep:
         self.out_v, self.g_v = V[self.out], G[self.out]
         self.x_v = V[self.x] if isinstance(self.x, slice) else None
         self.gx_v = G[self.x] if isinstance(self.x, slice) else None
+        n_inputs = self.w_idx.shape[1]
+        self.math.bind(self.out_v, np.empty((n_inputs, V.shape[1])) if self.math.input_grads else None)
 
     def forward(self, V: np.ndarray, lv: np.ndarray) -> None:
         X = self.x_v if self.x_v is not None else V[self.x]
@@ -175,7 +177,9 @@ class LayerStep:
         else:
             W = lv[self.w_idx]
             self.args = (W, X) if self.b_idx is None else (W, X, lv[self.b_idx][:, None])
-        self.out_v[...] = DOT.forward(self.math, *self.args)
+        out = DOT.forward(self.math, *self.args)  # computed in place, into out_v
+        if out is not self.out_v:
+            self.out_v[...] = out
 
     def local(self, V: np.ndarray, G: np.ndarray) -> list[Any]:
         return DOT.vjp(self.math, self.g_v, self.out_v, *self.args)

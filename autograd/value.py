@@ -23,6 +23,7 @@ from .primitives import (
     FLOAT,
     LOG,
     LOG1P,
+    LOGSUMEXP,
     MUL,
     NEG,
     POW,
@@ -264,6 +265,15 @@ class Value:
         """Σ values as one node (numbers are lifted to constants)."""
         parents = tuple(_lift(v, "Value.sum") for v in values)
         return node(SUM.forward(FLOAT, *[p.data for p in parents]), parents, SUM)
+
+    @staticmethod
+    def logsumexp(values: Iterable[Any]) -> Value:
+        """log Σ exp(values) as one node, without overflow however large the values: the
+        normaliser of softmax and cross-entropy. Its gradient is the softmax of the values."""
+        parents = tuple(_lift(v, "Value.logsumexp") for v in values)
+        if not parents:
+            raise ValueError("Value.logsumexp needs at least one value, got none")
+        return node(LOGSUMEXP.forward(FLOAT, *[p.data for p in parents]), parents, LOGSUMEXP)
 
     @staticmethod
     def dot(ws: Sequence[Any], xs: Sequence[Any], bias: Any = None) -> Value:

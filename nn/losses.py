@@ -190,34 +190,35 @@ def multiclass_hinge(scores: Scores, label: Any, margin: float = 1.0) -> Value:
     return Value.sum([(_value(sj) - threshold).relu() for j, sj in enumerate(s) if j != y])
 
 
-def _graph_max(s: list[Value]) -> Value:
-    """max(s) built in the graph without a branch, max(a, b) = b + relu(a − b), pairwise."""
-    while len(s) > 1:
-        pairs = [b + (a - b).relu() for a, b in zip(s[::2], s[1::2])]
-        s = pairs + ([s[-1]] if len(s) % 2 else [])
-    return s[0]
-
-
 def _shifted(scores: Any, where: str) -> list[Value]:
-    """sᵢ − max(s): exp never overflows, and nothing else changes, since softmax is the same
-    for scores shifted by any amount.
+    """sᵢ − max(s), the max read from the numbers and subtracted as a constant: exp never
+    overflows, and nothing else changes, since softmax is the same for scores shifted by any
+    amount. For the plain engine, whose graph shows each exp, the Σ and the log.
 
-    With the plain engine the max is read from the numbers and subtracted as a constant.
-    While tracing a number read from the traced sample would be frozen into the recorded
-    graph, so the max is built in the graph instead (``_graph_max``); its gradient cancels
-    out (to rounding), so the loss and the gradients are the same as with the constant.
+    While tracing, a number read from the traced sample would be frozen into the recorded
+    graph, so the traced forms take log Σ exp(s) from the table's logsumexp row instead
+    (``_traced_lse``): one node, as stable, with the same loss and gradients to rounding.
     """
     s = _seq(scores, "scores", where)
-    if is_tracing():
-        vs = [_value(v) for v in s]
-        m: Any = _graph_max(vs)
-        return [v - m for v in vs]
     m = max(_data(v) for v in s)
     return [_value(v) - m for v in s]
 
 
+def _traced_lse(scores: Any, where: str) -> tuple[list[Value], Value] | None:
+    """While tracing: (the scores as Values, log Σ exp of them as one logsumexp node), which
+    the compiled replay runs as one step over the block of scores; else None."""
+    if not is_tracing():
+        return None
+    s = [_value(v) for v in _seq(scores, "scores", where)]
+    return s, Value.logsumexp(s)
+
+
 def softmax(scores: Scores) -> list[Value]:
     """pᵢ = exp(sᵢ) / Σⱼ exp(sⱼ), computed after subtracting the largest score."""
+    traced = _traced_lse(scores, "softmax")
+    if traced is not None:
+        s, lse = traced
+        return [(v - lse).exp() for v in s]
     es = [z.exp() for z in _shifted(scores, "softmax")]
     total = Value.sum(es)
     return [e / total for e in es]
@@ -225,6 +226,10 @@ def softmax(scores: Scores) -> list[Value]:
 
 def log_softmax(scores: Scores) -> list[Value]:
     """log pᵢ = sᵢ − log Σⱼ exp(sⱼ), stable (the max is subtracted first)."""
+    traced = _traced_lse(scores, "log_softmax")
+    if traced is not None:
+        s, lse = traced
+        return [v - lse for v in s]
     z = _shifted(scores, "log_softmax")
     lse = Value.sum([v.exp() for v in z]).log()
     return [v - lse for v in z]
@@ -233,14 +238,20 @@ def log_softmax(scores: Scores) -> list[Value]:
 def cross_entropy(scores: Scores, label: Any) -> Value:
     """Softmax cross-entropy from raw scores (logits): −log softmax(s)_y = log Σⱼ exp(sⱼ) − s_y.
 
-    The largest score is subtracted first (``_shifted``: built in the graph while tracing), so
-    no exp overflows however far apart the scores are; with a one-hot label the true score is
-    ``pick(z, onehot)`` of the shifted scores z, so the replay agrees with the plain engine.
+    The largest score is subtracted first (``_shifted``), so no exp overflows however far
+    apart the scores are; while tracing, log Σⱼ exp(sⱼ) is one logsumexp node, as stable. With
+    a one-hot label the true score is ``pick(s, onehot)``, so the replay agrees with the
+    plain engine.
     """
     s = _seq(scores, "scores", "cross_entropy")
     y = _class_label(label, len(s), "cross_entropy")
-    z = _shifted(s, "cross_entropy")
-    return Value.sum([v.exp() for v in z]).log() - (pick(z, y) if isinstance(y, list) else z[y])
+    traced = _traced_lse(s, "cross_entropy")
+    if traced is not None:
+        z, lse = traced
+    else:
+        z = _shifted(s, "cross_entropy")
+        lse = Value.sum([v.exp() for v in z]).log()
+    return lse - (pick(z, y) if isinstance(y, list) else z[y])
 
 
 def nll(log_probs: Scores, label: Any) -> Value:

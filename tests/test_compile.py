@@ -84,6 +84,9 @@ PRIMITIVE_CASES = {
     "relu": lambda x, p: (x[0] * p[0] + p[1]).relu() + x[1].relu() * p[0],
     "abs": lambda x, p: (x[0] - p[0]).abs() * p[1],
     "sum": lambda x, p: Value.sum([x[0] * p[0], x[1], p[1], 2.0, x[0] * x[1]]),
+    "logsumexp": lambda x, p: Value.logsumexp([x[0] * p[0], x[1], p[1], 2.0, x[0] * x[1]]),
+    # over a layer's outputs, consecutive rows: one step on their block
+    "logsumexp-block": lambda x, p: Value.logsumexp([Value.dot(p[:2], x, p[2]), Value.dot(p[1:3], x, p[0])]),
     "dot-bias": lambda x, p: Value.dot(p[:2], x, p[2]) * Value.dot(x, p[1:3], p[0]),
     "dot-nobias": lambda x, p: Value.dot(p[:2], x).tanh(),
     "dot-data": lambda x, p: Value.dot([x[0] * p[0], x[1]], [p[1] * x[1], x[0] + p[2]], x[1] * p[0]),
@@ -114,6 +117,17 @@ def test_the_used_primitives_all_appear():
         net = trace(lambda xs, f=f: f(xs, p), p, inputs=2)
         seen |= {net.program.op(i) for i in range(len(net.program))}
     assert BUILTIN <= seen
+
+
+def test_logsumexp_replays_on_a_block_without_overflow():
+    p = [Value(1.0), Value(1.0)]
+    net = trace(lambda xs: Value.logsumexp([Value.dot([p[0]], xs), Value.dot([p[1]], xs)]), p, inputs=1)
+    assert "logsumexp over 2 rows" in net.describe()
+    losses = net.forward(np.array([[1000.0], [-3.0]]))
+    # log(e^1000 + e^1000) = 1000 + ln 2, which exp(1000) alone would overflow
+    assert losses == pytest.approx([1000.0 + np.log(2.0), -3.0 + np.log(2.0)], rel=1e-15)
+    # d/dp₀ = x·e^(p₀x) / (e^(p₀x) + e^(p₁x)) = x/2 per sample, summed: (1000 − 3)/2
+    assert net.backward(accumulate=False)[0] == pytest.approx(997.0 / 2.0, rel=1e-12)
 
 
 def test_exponent_value_gets_its_gradient_only_where_the_base_is_positive():

@@ -115,6 +115,10 @@ CASES: dict[str, Case] = {
     "sum_with_numbers": Case(
         "sum", lambda k: lambda v: Value.sum([k, *v, 1]), st.lists(TEN, min_size=1, max_size=4), TEN
     ),
+    # partial derivatives are the softmax of the points: ≥ e⁻²/5 here, so none hides under atol
+    "logsumexp": Case(
+        "logsumexp", fixed(lambda v: Value.logsumexp(v)), st.lists(floats(-1, 1), min_size=1, max_size=5)
+    ),
     "dot": Case("dot", fixed(_dot), vectors(signed(0.5, 5), st.integers(1, 4))),
     "dot_bias": Case("dot", fixed(_dot_bias), vectors(signed(0.5, 5), st.integers(1, 4), extra=1)),
     "dot_numbers": Case(

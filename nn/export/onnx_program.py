@@ -34,6 +34,7 @@ from autograd.primitives import (
     EXP,
     LOG,
     LOG1P,
+    LOGSUMEXP,
     MUL,
     NEG,
     POW,
@@ -68,9 +69,11 @@ ONNX_OPS: dict[Primitive, str] = {
     ABS: "Abs",
     SUM: "Sum",
     DOT: "Gemm",
+    LOGSUMEXP: "ReduceLogSumExp",
 }
 """The ONNX operator of each row of the table the exporter knows (dot: Gemm, or Mul and Sum;
-log1p, which ONNX lacks: Log of 1 + x, exact to the rounding of 1 + x, about 1e-16)."""
+log1p, which ONNX lacks: Log of 1 + x, exact to the rounding of 1 + x, about 1e-16;
+logsumexp: ReduceLogSumExp over its arguments side by side)."""
 UNARY = {NEG, EXP, LOG, LOG1P, TANH, SIGMOID, RELU, ABS}
 
 
@@ -232,6 +235,8 @@ class _Emitter:
             terms = [b.op("Mul", [self.column(ps[k]), self.column(ps[n + k])], f"{name}.mul{k}") for k in range(n)]
             terms += [self.column(ps[-1])] if has_bias else []
             out = b.op("Sum", terms, name) if terms else b.tensor(0.0, name)
+        elif row is LOGSUMEXP:  # the arguments as the columns of a block, reduced along them
+            out = b.op("ReduceLogSumExp", [self.block(ps, f"{name}.args")], name, axes=[1], keepdims=1)
         elif row is SUM and not ps:
             out = b.tensor(0.0, name)
         else:
