@@ -35,30 +35,22 @@ def _sort(roots: list[Value], leaves: bool, found: list[Value]) -> list[Value]:
     """``topological_order``; also appends every leaf met, once each, to ``found``."""
     order: list[Value] = []
     done: set[Value] = set()
-    # Depth first: each entry is a node (None above the roots) and an iterator over the
-    # parents it has still to look at. A node is placed when its iterator runs out, so after
-    # all of its parents; meeting a parent not placed yet, the walk goes up to it first.
-    stack: list[tuple[Value | None, Iterator[Value]]] = [(None, iter(roots))]
+    # Depth first: each frame is a node (None above the roots), an iterator over the parents
+    # it has still to look at, and the nodes waiting on it alone (see ``_climb``). A node is
+    # placed when its iterator runs out, so after all of its parents; meeting a parent not
+    # placed yet, the walk climbs to it first.
+    stack: list[tuple[Value | None, Iterator[Value], list[Value]]] = [(None, iter(roots), [])]
     while stack:
-        node, parents = stack[-1]
+        node, parents, waiting = stack[-1]
         for p in parents:
             if p in done:
                 continue
-            above = p.parents
-            if above:
-                # A node of many parents (a neuron's dot) mostly finds them all placed already:
-                # one set operation then places it, without a loop over them in Python.
-                if len(above) > 2 and done.issuperset(above):
-                    done.add(p)
-                    order.append(p)
-                    continue
-                if leaves:  # list p's leaves first, before anything above p is placed
-                    for q in above:
-                        if not q.parents and q not in done:
-                            done.add(q)
-                            order.append(q)
-                stack.append((p, iter(above)))
-                break
+            if p.parents:
+                frame = _climb(p, done, order, found, leaves)
+                if frame is not None:
+                    stack.append(frame)
+                    break
+                continue
             done.add(p)  # a leaf has no parents to wait for: place it at once
             found.append(p)
             if leaves:
@@ -68,7 +60,59 @@ def _sort(roots: list[Value], leaves: bool, found: list[Value]) -> list[Value]:
             if node is not None:
                 done.add(node)
                 order.append(node)
+                _place(waiting, done, order)
     return order
+
+
+def _climb(
+    p: Value, done: set[Value], order: list[Value], found: list[Value], leaves: bool
+) -> tuple[Value, Iterator[Value], list[Value]] | None:
+    """Climb from the unplaced node p through the nodes that have one unplaced parent only.
+
+    That is most of a chain (x·a + b ...: one parent made by a primitive, the others
+    leaves), and such a node needs no frame of its own: it is placed right after its one
+    parent. Placing each leaf met on the way, the climb stops at a node whose parents are all
+    placed (then it places the nodes climbed through, topmost first, and returns None) or at
+    a node with two or more unplaced parents (then it returns that node's frame, which holds
+    the nodes climbed through until the frame's node is placed).
+    """
+    waiting: list[Value] = []
+    while True:
+        above = p.parents
+        if len(above) > 2 and done.issuperset(above):
+            # A node of many parents (a neuron's dot) mostly finds them all placed already:
+            # one set operation then tells, without a loop over them in Python.
+            nxt = None
+        else:
+            nxt = None
+            for q in above:
+                if q in done:
+                    continue
+                if not q.parents:
+                    done.add(q)
+                    found.append(q)
+                    if leaves:
+                        order.append(q)
+                elif nxt is None:
+                    nxt = q
+                elif q is not nxt:  # a second unplaced parent: p needs a frame
+                    if leaves:  # list p's leaves first, before anything above p is placed
+                        for r in above:
+                            if not r.parents and r not in done:
+                                done.add(r)
+                                order.append(r)
+                    return p, iter(above), waiting
+        waiting.append(p)
+        if nxt is None:
+            _place(waiting, done, order)
+            return None
+        p = nxt
+
+
+def _place(waiting: list[Value], done: set[Value], order: list[Value]) -> None:
+    """Place the nodes climbed through: the one climbed to last is above the others."""
+    done.update(waiting)
+    order.extend(reversed(waiting))
 
 
 def _walk(order: list[Value], create_graph: bool) -> None:

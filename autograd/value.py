@@ -40,6 +40,7 @@ from .primitives import (
 # data without repeating that decision. Bound once: these are read on every node.
 _recording = GRAD_ENABLED.get
 _tracing = TRACING.get
+_new = object.__new__  # a Value without running __init__, bound once: the cheapest way to make one
 
 
 class TracingError(TypeError):
@@ -305,7 +306,7 @@ def node(data: float, parents: tuple[Value, ...], prim: Primitive) -> Value:
     its caller computed with the row's forward rule), without the checks of
     ``Value.__init__``: the door the operators, ``apply`` and a Layer's neurons (which read
     their inputs' numbers once for all neurons) make nodes through."""
-    v = Value.__new__(Value)
+    v = _new(Value)
     v.data = data
     v.grad = 0.0
     if _recording():
@@ -322,7 +323,7 @@ def _lift(x: Any, where: str) -> Value:
     """A Value as is; a number as a constant leaf; anything else is a TypeError."""
     if isinstance(x, Value):
         return x
-    v = Value.__new__(Value)
+    v = _new(Value)
     v.data = _as_float(x, f"operand of {where}")
     v.grad = 0.0
     v.parents = ()

@@ -436,6 +436,54 @@ def test_topological_order_is_complete_ordered_and_deterministic(ops):
     assert topological_order(roots) == order
 
 
+def _depth_first(roots: list[Value], leaves: bool) -> list[Value]:
+    """The order topological_order promises, written recursively (small graphs only): each
+    node after its parents, visited in order; a node's leaves listed when the node is met."""
+    order: list[Value] = []
+    done: set[int] = set()
+
+    def place(v: Value) -> None:
+        done.add(id(v))
+        if v.parents or leaves:
+            order.append(v)
+
+    def visit(v: Value) -> None:
+        if leaves:
+            for q in v.parents:
+                if not q.parents and id(q) not in done:
+                    place(q)
+        for p in v.parents:
+            if id(p) not in done:
+                visit(p) if p.parents else place(p)
+        place(v)
+
+    for r in roots:
+        if id(r) not in done:
+            visit(r) if r.parents else place(r)
+    return order
+
+
+def _chainy_graph(ops: list[tuple[int, int, int, int]]) -> list[Value]:
+    """Mostly a chain (each node made from the last one), with branches back into it and
+    nodes that use one Value twice: where the walk climbs without frames."""
+    nodes = [Value(0.5 + i / 10, f"leaf{i}") for i in range(3)]
+    for kind, i, j, k in ops:
+        a, b, c = nodes[-1], nodes[j % len(nodes)], nodes[k % len(nodes)]
+        if i % 3 == 0:
+            a = nodes[i % len(nodes)]
+        made = [a * b, b + a, a * a, a.tanh(), Value.sum([b, a, c]), Value.dot([b, a], [c, a], bias=b)][kind]
+        nodes.append(made)
+    return [nodes[-1], nodes[len(nodes) // 2]]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(OPS)
+def test_topological_order_is_the_depth_first_order(ops):
+    for roots in (_random_graph(ops)[1], _chainy_graph(ops)):
+        for leaves in (True, False):
+            assert topological_order(roots, leaves=leaves) == _depth_first(roots, leaves)
+
+
 def test_topological_order_of_a_single_value():
     x = Value(1.0)
     assert topological_order(x) == [x]
