@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from math import isfinite
 from typing import Any
 
-from .modes import enable_grad
+from .modes import SORTING, enable_grad
 from .primitives import DOT, FLOAT, VALUE
 from .value import Value
 
@@ -34,38 +34,40 @@ def topological_order(roots: Value | Iterable[Value], leaves: bool = True) -> li
 def _sort(roots: list[Value], leaves: bool, found: list[Value]) -> list[Value]:
     """``topological_order``; also appends every leaf met, once each, to ``found``."""
     order: list[Value] = []
-    done: set[Value] = set()
-    # Depth first: each frame is a node (None above the roots), an iterator over the parents
-    # it has still to look at, and the nodes waiting on it alone (see ``_climb``). A node is
-    # placed when its iterator runs out, so after all of its parents; meeting a parent not
-    # placed yet, the walk climbs to it first.
-    stack: list[tuple[Value | None, Iterator[Value], list[Value]]] = [(None, iter(roots), [])]
-    while stack:
-        node, parents, waiting = stack[-1]
-        for p in parents:
-            if p in done:
-                continue
-            if p.parents:
-                frame = _climb(p, done, order, found, leaves)
-                if frame is not None:
-                    stack.append(frame)
-                    break
-                continue
-            done.add(p)  # a leaf has no parents to wait for: place it at once
-            found.append(p)
-            if leaves:
-                order.append(p)
-        else:
-            stack.pop()
-            if node is not None:
-                done.add(node)
-                order.append(node)
-                _place(waiting, done, order)
+    # A node is placed when its mark is this sort's token (a fresh object: no other sort's).
+    with SORTING:
+        token = object()
+        # Depth first: each frame is a node (None above the roots), an iterator over the parents
+        # it has still to look at, and the nodes waiting on it alone (see ``_climb``). A node is
+        # placed when its iterator runs out, so after all of its parents; meeting a parent not
+        # placed yet, the walk climbs to it first.
+        stack: list[tuple[Value | None, Iterator[Value], list[Value]]] = [(None, iter(roots), [])]
+        while stack:
+            node, parents, waiting = stack[-1]
+            for p in parents:
+                if p._mark is token:
+                    continue
+                if p.parents:
+                    frame = _climb(p, token, order, found, leaves)
+                    if frame is not None:
+                        stack.append(frame)
+                        break
+                    continue
+                p._mark = token  # a leaf has no parents to wait for: place it at once
+                found.append(p)
+                if leaves:
+                    order.append(p)
+            else:
+                stack.pop()
+                if node is not None:
+                    node._mark = token
+                    order.append(node)
+                    order.extend(reversed(waiting))
     return order
 
 
 def _climb(
-    p: Value, done: set[Value], order: list[Value], found: list[Value], leaves: bool
+    p: Value, token: object, order: list[Value], found: list[Value], leaves: bool
 ) -> tuple[Value, Iterator[Value], list[Value]] | None:
     """Climb from the unplaced node p through the nodes that have one unplaced parent only.
 
@@ -74,45 +76,36 @@ def _climb(
     parent. Placing each leaf met on the way, the climb stops at a node whose parents are all
     placed (then it places the nodes climbed through, topmost first, and returns None) or at
     a node with two or more unplaced parents (then it returns that node's frame, which holds
-    the nodes climbed through until the frame's node is placed).
+    the nodes climbed through until the frame's node is placed). The nodes climbed through
+    are marked at once: nothing above them can lead back to them.
     """
     waiting: list[Value] = []
     while True:
+        nxt = None
         above = p.parents
-        if len(above) > 2 and done.issuperset(above):
-            # A node of many parents (a neuron's dot) mostly finds them all placed already:
-            # one set operation then tells, without a loop over them in Python.
-            nxt = None
-        else:
-            nxt = None
-            for q in above:
-                if q in done:
-                    continue
-                if not q.parents:
-                    done.add(q)
-                    found.append(q)
-                    if leaves:
-                        order.append(q)
-                elif nxt is None:
-                    nxt = q
-                elif q is not nxt:  # a second unplaced parent: p needs a frame
-                    if leaves:  # list p's leaves first, before anything above p is placed
-                        for r in above:
-                            if not r.parents and r not in done:
-                                done.add(r)
-                                order.append(r)
-                    return p, iter(above), waiting
+        for q in above:
+            if q._mark is token:
+                continue
+            if not q.parents:
+                q._mark = token
+                found.append(q)
+                if leaves:
+                    order.append(q)
+            elif nxt is None:
+                nxt = q
+            elif q is not nxt:  # a second unplaced parent: p needs a frame
+                if leaves:  # list p's leaves first, before anything above p is placed
+                    for r in above:
+                        if not r.parents and r._mark is not token:
+                            r._mark = token
+                            order.append(r)
+                return p, iter(above), waiting
+        p._mark = token
         waiting.append(p)
         if nxt is None:
-            _place(waiting, done, order)
+            order.extend(reversed(waiting))
             return None
         p = nxt
-
-
-def _place(waiting: list[Value], done: set[Value], order: list[Value]) -> None:
-    """Place the nodes climbed through: the one climbed to last is above the others."""
-    done.update(waiting)
-    order.extend(reversed(waiting))
 
 
 def _walk(order: list[Value], create_graph: bool) -> None:
@@ -136,7 +129,6 @@ def _walk(order: list[Value], create_graph: bool) -> None:
         if prim is None:
             continue
         parents = node.parents
-        arity = len(parents)
         if prim is DOT:
             # The dot row's rule (``scale_each``: ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1) applied
             # in place, in the table's order: a neuron's node builds no lists on the way back.
@@ -146,6 +138,7 @@ def _walk(order: list[Value], create_graph: bool) -> None:
                 # finite) and adding a zero leaves a gradient as it is, so the node is skipped:
                 # a relu that is off, or a sample inside the margin, sends nothing back.
                 continue
+            arity = len(parents)
             n = arity // 2
             ws, xs = parents[:n], parents[n : 2 * n]
             for w, x in zip(ws, xs):
@@ -155,12 +148,12 @@ def _walk(order: list[Value], create_graph: bool) -> None:
             if arity % 2:
                 parents[-1].grad += g
         # unpacking the common arities by hand roughly halves the time of the walk
-        elif arity == 2:
+        elif len(parents) == 2:
             a, b = parents
             da, db = prim.vjp(m, node.grad, node.data, a.data, b.data)
             a.grad += da
             b.grad += db
-        elif arity == 1:
+        elif len(parents) == 1:
             a = parents[0]
             a.grad += prim.vjp(m, node.grad, node.data, a.data)[0]
         else:

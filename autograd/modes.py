@@ -1,4 +1,5 @@
-"""The engine's two modes: whether operations record a graph, and whether a trace is recording.
+"""The engine's two modes, whether operations record a graph and whether a trace is recording,
+and the lock of the topological sort.
 
 Each mode is a ``contextvars.ContextVar``, so it belongs to one thread (and one asyncio
 task): a thread inside ``no_grad()`` does not stop another thread's graphs from being
@@ -8,6 +9,10 @@ start with the defaults (recording on, not tracing).
 The variables are switched only through the context managers below, which put back the
 previous state when their block ends, however it ends. This is the only module of the
 project that holds global state.
+
+The sort behind ``backward`` marks each node it places, in the node itself (a flag is
+cheaper to read than a set of the nodes placed is to search). Nodes can be shared between
+threads, so one sort at a time marks: it holds ``SORTING``.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
+from threading import Lock
 
 GRAD_ENABLED: ContextVar[bool] = ContextVar("chaingrad_grad_enabled", default=True)
 """Whether operations on Values record their parents. Read it; switch it with ``no_grad`` or
@@ -22,6 +28,10 @@ GRAD_ENABLED: ContextVar[bool] = ContextVar("chaingrad_grad_enabled", default=Tr
 
 TRACING: ContextVar[bool] = ContextVar("chaingrad_tracing", default=False)
 """Whether ``autograd.compile.trace`` is recording in this context. Switch it with ``tracing``."""
+
+SORTING = Lock()
+"""Held by ``autograd.backprop``'s sort while it marks nodes: two sorts marking shared nodes at
+once would overwrite each other's marks and place nodes twice."""
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from autograd import (
     is_grad_enabled,
     is_tracing,
     no_grad,
+    topological_order,
     trace,
 )
 from autograd.functional import hessian, jacobian
@@ -129,6 +130,26 @@ def test_backward_in_two_threads_leaves_recording_on():
         assert enabled
         assert grads == pytest.approx([20 * (1.0 - t * t) * (2.0 * a + 1.0)] * 300, rel=1e-12)
     assert is_grad_enabled()
+
+
+def test_threads_sorting_one_shared_graph_at_once_each_get_the_whole_order():
+    # the sort marks the nodes it places in the nodes themselves: shared between these
+    # threads, they must not see each other's marks (a node placed twice, or never)
+    x, c = Value(0.5, "x"), Value(2.0, "c")
+    y = x
+    for i in range(200):
+        y = (y * c + x).tanh() if i % 3 else Value.sum([y, x * y, c])
+    alone = topological_order(y)
+    interior = topological_order(y, leaves=False)
+    results = []
+
+    def sort_repeatedly():
+        results.append(all(topological_order(y) == alone for _ in range(40)))
+        results.append(all(topological_order(y, leaves=False) == interior for _ in range(40)))
+
+    _run(*[sort_repeatedly] * 4)
+    assert results == [True] * 8
+    assert len(alone) == len(set(map(id, alone))) == 2 + 67 * 2 + 133 * 3  # leaves, sums, tanh steps
 
 
 def _train(seed):
