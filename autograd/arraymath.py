@@ -74,12 +74,15 @@ class MatrixMath(ArrayMath):
     Once ``bind`` gives it buffers, ``W @ X`` is written straight into the layer's rows of the
     value buffer and ``W.T @ G`` into a scratch block reused from pass to pass: a large batch
     then makes no temporary of its size, each of which costs fresh memory from the system.
+    ``G @ X.T`` goes into ``dw`` when the step sets it.
     """
 
     def __init__(self, input_grads: bool = True) -> None:
         self.input_grads = input_grads
         self.out: np.ndarray | None = None
         self.dx: np.ndarray | None = None
+        self.dw: np.ndarray | None = None
+        """Where ``G @ X.T`` goes when set (the layer's weights' place in the gradient array)."""
 
     def bind(self, out: np.ndarray | None, dx: np.ndarray | None) -> None:
         """Where ``W @ X`` goes (k, batch) and where ``W.T @ G`` goes (n, batch); None: new arrays."""
@@ -97,7 +100,8 @@ class MatrixMath(ArrayMath):
             dx = w.T @ g
         else:
             dx = np.matmul(w.T, g, out=self.dx)
-        return [g @ x.T, dx]
+        dw = g @ x.T if self.dw is None else np.matmul(g, x.T, out=self.dw)
+        return [dw, dx]
 
 
 class BlockMath(ArrayMath):

@@ -67,14 +67,17 @@ class CompiledGraph:
                 step.bind(self._V, self._G)
             self._batch = batch
 
-    def forward(self, X: Any, Y: Any = None, params: np.ndarray | None = None) -> np.ndarray:
+    def forward(self, X: Any, Y: Any = None, params: np.ndarray | None = None, *, checked: bool = False) -> np.ndarray:
         """Run the program on every sample: X is (batch, inputs); Y is (batch, labels) — or
         (batch,) when there is one label, or class indices (batch,) with ``one_hot`` — and may
         be omitted when the program has no labels. Returns the loss of each sample (batch,),
         or, for a program without a loss, its outputs (batch, outputs).
 
-        The parameters' values are read from their Values, or taken from ``params``, a float
-        array in the order of ``params`` (a training loop that holds them in one array)."""
+        The parameters' values are read from their Values, or from ``params``, a float array
+        in the order of ``params`` (a training loop that holds them in one array): read in
+        place, by this pass and by the ``backward`` after it, so change it only after that.
+        ``checked=True``: the caller has checked that X and Y are finite (``fit`` checks its
+        data once, not every batch)."""
         pr = self.program
         X = np.asarray(X, dtype=float)
         if X.ndim == 1 and pr.n_inputs == 1:
@@ -84,26 +87,33 @@ class CompiledGraph:
                 f"forward: X must have shape (batch, {pr.n_inputs}), one row of {pr.n_inputs} inputs per "
                 f"sample, got shape {X.shape}"
             )
-        _check_finite(X, "X")
+        if not checked:
+            _check_finite(X, "X")
         batch = X.shape[0]
         if batch == 0:
             raise ValueError("forward: the batch is empty")
-        self._buffers(batch)
-        V = self._V
-        V[: pr.n_inputs] = X.T
-        self._load_labels(Y, batch)
-        lv = self.plan.leaf_values
         if params is None:
-            lv[: pr.n_params] = np.fromiter((p.data for p in self.params), dtype=float, count=pr.n_params)
+            theta = np.fromiter((p.data for p in self.params), dtype=float, count=pr.n_params)
         elif getattr(params, "shape", None) != (pr.n_params,):
             raise ValueError(
                 f"forward: params must be an array of the {pr.n_params} parameters' values, "
                 f"got {type(params).__name__} of shape {getattr(params, 'shape', None)}"
             )
         else:
-            lv[: pr.n_params] = params
+            theta = np.asarray(params, dtype=float)
+        self._buffers(batch)
+        V = self._V
+        V[: pr.n_inputs] = X.T
+        self._load_labels(Y, batch, checked)
+        # Layers read their weights as views of the parameters; one that gathers them by index
+        # may also read constants, and takes both from one array of the leaves' values.
+        lv = self.plan.leaf_values
+        if self.plan.gathers:
+            lv[: pr.n_params] = theta
+        else:
+            lv = theta
         if len(self.plan.param_rows):
-            V[self.plan.param_rows] = lv[self.plan.param_rows_pid][:, None]
+            V[self.plan.param_rows] = theta[self.plan.param_rows_pid][:, None]
         with np.errstate(divide="raise", invalid="raise", over="ignore", under="ignore"):
             for step in self.plan.steps:
                 try:
@@ -117,7 +127,7 @@ class CompiledGraph:
             return V[self.plan.loss_row].copy()
         return self.outputs()
 
-    def _load_labels(self, Y: Any, batch: int) -> None:
+    def _load_labels(self, Y: Any, batch: int, checked: bool) -> None:
         pr = self.program
         if pr.n_labels == 0:
             if Y is not None:
@@ -137,7 +147,8 @@ class CompiledGraph:
             Y = Y[:, None]
         if Y.shape != (batch, pr.n_labels):
             raise ValueError(f"forward: Y must have shape ({batch}, {pr.n_labels}), got shape {Y.shape}")
-        _check_finite(Y, "Y")
+        if not checked:
+            _check_finite(Y, "Y")
         rows[:] = Y.T
 
     def outputs(self) -> np.ndarray:
@@ -164,39 +175,41 @@ class CompiledGraph:
             raise RuntimeError("backward: call forward first")
         # One errstate for the whole pass; only a pass in which numpy met a domain problem
         # runs again step by step, to raise the plain engine's error naming node and sample.
+        # The mean's 1/batch is the gradient each sample's loss starts from, as the plain
+        # engine's backward of a mean passes it down: no pass over the gradients afterwards.
+        seed = 1.0 / self._batch if reduction == "mean" else 1.0
         with np.errstate(divide="raise", invalid="raise", over="ignore", under="ignore"):
             try:
-                pgrad = self._backward_pass(careful=False)
+                pgrad = self._backward_pass(seed, careful=False)
             except FloatingPointError:
-                pgrad = self._backward_pass(careful=True)
-        if reduction == "mean":
-            pgrad /= self._batch
+                pgrad = self._backward_pass(seed, careful=True)
         if accumulate:
             for p, g in zip(self.params, pgrad.tolist()):
                 p.grad += g
         self.grads = pgrad
         return pgrad
 
-    def _backward_pass(self, careful: bool) -> np.ndarray:
-        """The steps in reverse, from the loss: the parameters' gradients summed over the batch.
-        ``careful``: each step under its own errstate, explaining a domain problem, and adding
-        up with inf − inf giving nan as in the plain engine."""
+    def _backward_pass(self, seed: float, careful: bool) -> np.ndarray:
+        """The steps in reverse, from the loss of each sample with gradient ``seed``: the
+        parameters' gradients summed over the batch. ``careful``: each step under its own
+        errstate, explaining a domain problem, and adding up with inf − inf giving nan as in the
+        plain engine."""
         V, G = self._V, self._G
         G.fill(0.0)
-        G[self.plan.loss_row] = 1.0
+        G[self.plan.loss_row] = seed
         pgrad = np.zeros(self.program.n_params)
         for step, req in zip(reversed(self.plan.steps), reversed(self.plan.step_requires)):
             if not req:
                 continue
             if not careful:
-                step.accumulate(G, pgrad, step.local(V, G))
+                step.accumulate(G, pgrad, step.local(V, G, pgrad))
                 continue
             try:
                 with np.errstate(divide="raise", invalid="raise", over="ignore", under="ignore"):
-                    grads = step.local(V, G)
+                    grads = step.local(V, G, pgrad)
             except FloatingPointError:
                 with np.errstate(all="ignore"):
-                    grads = step.local(V, G)
+                    grads = step.local(V, G, pgrad)
                     self._explain(step, G, grads)
             with np.errstate(all="ignore"):
                 step.accumulate(G, pgrad, grads)

@@ -96,7 +96,7 @@ class ElementwiseStep:
             self.args = [V[o] if v is None else v for o, v in zip(self.operands, self.views)]
         self.out_v[...] = self.prim.forward(self.math, *self.args)
 
-    def local(self, V: np.ndarray, G: np.ndarray) -> list[Any]:
+    def local(self, V: np.ndarray, G: np.ndarray, pgrad: np.ndarray) -> list[Any]:
         return self.prim.vjp(self.math, self.g_v, self.out_v, *self.args)
 
     def accumulate(self, G: np.ndarray, pgrad: np.ndarray, grads: list[Any]) -> None:
@@ -153,6 +153,9 @@ class LayerStep:
             self.b_pid = b_idx[b_param]
             self.b_unique = len(np.unique(self.b_pid)) == len(self.b_pid)
         self.block = parameter_block(w_idx, b_idx, n_params)
+        self.exclusive = False
+        """Set by the plan: the layer's parameters are one block that no other step reads, so
+        their gradients are written into place rather than added."""
         self.args: tuple[np.ndarray, ...] = ()
 
     def _rows(self, a: np.ndarray) -> np.ndarray:
@@ -170,6 +173,8 @@ class LayerStep:
         self.math.bind(self.out_v, np.empty((n_inputs, V.shape[1])) if self.math.input_grads else None)
 
     def forward(self, V: np.ndarray, lv: np.ndarray) -> None:
+        """W @ X (+ b) into the layer's rows; ``lv``: the leaves' values, parameters first (with
+        the constants after them when a layer of the plan gathers its weights by index)."""
         X = self.x_v if self.x_v is not None else V[self.x]
         if self.block is not None:  # views into the parameters' values: no copy
             rows, n = self._rows(lv), self.w_idx.shape[1]
@@ -181,7 +186,10 @@ class LayerStep:
         if out is not self.out_v:
             self.out_v[...] = out
 
-    def local(self, V: np.ndarray, G: np.ndarray) -> list[Any]:
+    def local(self, V: np.ndarray, G: np.ndarray, pgrad: np.ndarray) -> list[Any]:
+        # A layer whose parameters no other step touches has its weight gradient written
+        # straight into their place in pgrad (MatrixMath.dot_grads), with no add afterwards.
+        self.math.dw = self._rows(pgrad)[:, : self.w_idx.shape[1]] if self.exclusive else None
         return DOT.vjp(self.math, self.g_v, self.out_v, *self.args)
 
     def add_input_grads(self, G: np.ndarray, dX: np.ndarray) -> None:
@@ -194,9 +202,13 @@ class LayerStep:
         dW, dX = grads[0], grads[1]
         if self.block is not None:
             rows, n = self._rows(pgrad), self.w_idx.shape[1]
-            rows[:, :n] += dW
-            if self.b_idx is not None:
-                rows[:, n] += grads[2].sum(axis=1)
+            if self.exclusive:  # dW is already in place; the bias gradient goes there too
+                if self.b_idx is not None:
+                    np.sum(grads[2], axis=1, out=rows[:, n])
+            else:
+                rows[:, :n] += dW
+                if self.b_idx is not None:
+                    rows[:, n] += grads[2].sum(axis=1)
             if dX is not None:
                 self.add_input_grads(G, dX)
             return

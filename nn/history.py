@@ -1,6 +1,6 @@
 """What a training run records: ``History`` (loss, accuracy, learning rate and gradient
-norm per epoch, why it stopped; written as JSON or CSV) and ``Convergence``, the lecture's
-test of when to stop.
+norm per epoch, why it stopped; written as JSON or CSV), ``Convergence``, the lecture's
+test of when to stop, and ``divergence``, the test of when training has blown up.
 
 Convergence (lecture 001, named on the documentation's lectures page, docs/lectures.md:
 "check whether the L2 norm of the gradient is below some small tolerance ... alternatively,
@@ -16,11 +16,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from autograd.checks import count, real
 from autograd.files import PathLike, write_atomic
+
+from .optim import all_finite
 
 
 def ran_all(epochs: int) -> str:
@@ -39,7 +44,7 @@ class History:
     ``stop_reason``: why training stopped, a sentence: "ran all N epochs", "converged at
     epoch N: gradient norm ..." or "...: loss change ..." (the convergence test), "callback
     asked to stop at epoch N", or "diverged at epoch N: the loss grew from A to B; try a
-    smaller learning rate ..." (see ``nn.loop.divergence``).
+    smaller learning rate ..." (see ``divergence``).
     """
 
     loss: list[float] = field(default_factory=list)
@@ -128,3 +133,19 @@ class Convergence:
             if all(c <= self.loss_rtol for c in changes):
                 return f"loss change {changes[-1]:.3g} <= {self.loss_rtol:g} (relative)"
         return None
+
+
+DIVERGENCE_FACTOR = 1e3
+"""A loss this many times its first value (or than 1, when that is larger) has diverged."""
+
+
+def divergence(loss: float, first: float, grads: np.ndarray) -> str:
+    """Why training has diverged, or "": the loss or the gradient is not finite, or the loss
+    has grown by three orders of magnitude. Then no step is taken with them."""
+    if not math.isfinite(loss):
+        return f"the loss became {loss}"
+    if loss > DIVERGENCE_FACTOR * max(first, 1.0):
+        return f"the loss grew from {first:.4g} to {loss:.4g}"
+    if not all_finite(grads):
+        return f"the gradient became {grads[~np.isfinite(grads)][0]} at a loss of {loss:.4g}"
+    return ""

@@ -23,10 +23,10 @@ from autograd.checks import count, real
 
 from . import losses as L
 from .batches import check_xy, minibatches
-from .history import Convergence, History, ran_all
+from .history import Convergence, History, divergence, ran_all
 from .metrics import count_correct
 from .objectives import LossFn, check_labels, objective
-from .optim import Adam, all_finite
+from .optim import Adam
 from .outputs import count_outputs, model_outputs, penalised_weights
 from .replay import LossReplay, replayed_score
 
@@ -106,6 +106,7 @@ class Training:
         self.reg = reg
         self.full = batch_size is None or batch_size >= len(y)
         self.batch_size = batch_size
+        self._unit = len(y) if batch_size is None or self.full else batch_size  # samples in a whole batch
         self.rng = np.random.default_rng(seed)
         self.history = History()
         self.stop_reason = ""
@@ -126,6 +127,7 @@ class Training:
     def reg(self, reg: float) -> None:
         reg = real(reg, "reg (the penalty strength λ)", "fit", at_least=0.0)
         self._reg = reg
+        self._penalised_2reg = self._penalised * (2.0 * reg)
 
     @property
     def epochs(self) -> int:
@@ -168,7 +170,10 @@ class Training:
             self._optimizer_step()
         share = len(yb) / len(self.y)
         total, right, grad_sum = self._sums
-        grad_sum += grads * share if share != 1.0 else grads
+        # grad_sum is in units of a whole batch: a short last batch counts for its share of one,
+        # and the epoch's mean gradient is grad_sum · (batch / samples), taken once at its end
+        unit = self._unit
+        grad_sum += grads if len(yb) == unit else grads * (len(yb) / unit)
         self._sums = (total + batch_loss * share, right + correct, grad_sum)
         if self._left:
             return False
@@ -245,11 +250,11 @@ class Training:
         dot node adds reg·w twice, and reg·w + reg·w is (2·reg)·w to the bit; L1: reg·sign(w),
         0 at 0). Parameters outside the penalty (biases) are 0 in w, so they add nothing."""
         reg = self._reg
-        w = theta * self._penalised
         if self.penalty == "l2":
-            value = float(w @ w) * reg
-            w *= 2.0 * reg
+            w = theta * self._penalised_2reg  # 2·reg·w, the gradient, in one pass
+            value = 0.5 * float(w @ theta)  # reg·Σw²
         else:
+            w = theta * self._penalised
             value = float(np.abs(w).sum()) * reg
             w = np.sign(w, out=w)
             w *= reg
@@ -297,29 +302,13 @@ class Training:
         h.loss.append(total)
         h.accuracy.append(None if self.obj.kind == "regression" else correct / len(self.y))
         h.lr.append(float(self.optimizer.lr))
-        h.grad_norm.append(float(np.sqrt(grad_sum @ grad_sum)))
+        h.grad_norm.append(float(np.sqrt(grad_sum @ grad_sum)) * (self._unit / len(self.y)))
         if self.stop_reason:
             return
         if self.convergence is not None:
             reason = self.convergence.check(h)
             if reason:
                 self.stop_reason = f"converged at epoch {h.epochs}: {reason}"
-
-
-DIVERGENCE_FACTOR = 1e3
-"""A loss this many times its first value (or than 1, when that is larger) has diverged."""
-
-
-def divergence(loss: float, first: float, grads: np.ndarray) -> str:
-    """Why training has diverged, or "": the loss or the gradient is not finite, or the loss
-    has grown by three orders of magnitude. Then no step is taken with them."""
-    if not math.isfinite(loss):
-        return f"the loss became {loss}"
-    if loss > DIVERGENCE_FACTOR * max(first, 1.0):
-        return f"the loss grew from {first:.4g} to {loss:.4g}"
-    if not all_finite(grads):
-        return f"the gradient became {grads[~np.isfinite(grads)][0]} at a loss of {loss:.4g}"
-    return ""
 
 
 def fit(

@@ -249,6 +249,34 @@ def test_weight_shared_by_several_nodes_sums_its_gradients():
     check(lambda xs: Value.dot(w, xs).tanh() + Value.dot([w[0], w[0]], [xs[1], xs[0] * xs[0]]), w, X)
 
 
+def block_layer(rng, nin, nout):
+    """Neurons listed as an MLP lists them, each one's weights then its bias: one block of the
+    parameters, which the replay reads and fills through views."""
+    neurons = [(params_of(rng, nin), params_of(rng, 1)[0]) for _ in range(nout)]
+    return neurons, [v for w, b in neurons for v in (*w, b)]
+
+
+def apply_layer(neurons, xs):
+    return [Value.dot(w, xs, b).tanh() for w, b in neurons]
+
+
+def test_a_layer_of_its_own_writes_its_gradients_in_place():
+    rng = np.random.default_rng(8)
+    first, p1 = block_layer(rng, 2, 3)
+    second, p2 = block_layer(rng, 3, 2)
+    net = check(lambda xs: Value.sum(apply_layer(second, apply_layer(first, xs))), p1 + p2, rng.normal(size=(40, 2)))
+    assert [s.exclusive for s in net.plan.steps if s.kind == "layer"] == [True, True]
+
+
+def test_a_layer_used_twice_adds_both_uses():
+    # one square layer applied twice: its parameters get two contributions, so nothing may be
+    # written in place over the other
+    rng = np.random.default_rng(9)
+    layer, params = block_layer(rng, 2, 2)
+    net = check(lambda xs: Value.sum(apply_layer(layer, apply_layer(layer, xs))), params, rng.normal(size=(40, 2)))
+    assert [s.exclusive for s in net.plan.steps if s.kind == "layer"] == [False, False]
+
+
 def test_input_used_twice_in_one_layer():
     rng = np.random.default_rng(7)
     w = params_of(rng, 6)

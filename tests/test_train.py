@@ -94,6 +94,21 @@ def test_grad_norm_is_the_norm_of_the_full_batch_gradient():
     assert h.grad_norm[0] == pytest.approx(expected, rel=1e-12)
 
 
+@pytest.mark.parametrize("compiled", [False, True])
+def test_grad_norm_weighs_a_short_last_batch_by_its_share(compiled):
+    # 10 samples in batches of 4, 4 and 2: with a step too small to move the weights, the
+    # batches' gradients weighted by their share of the samples sum to the full-batch gradient
+    X = np.linspace(-1.0, 1.0, 10)[:, None]
+    y = 0.5 * X[:, 0] + 0.3
+    model = _line_neuron()
+    model.w[0].data, model.b.data = 0.2, 0.1
+    r = 0.2 * X[:, 0] + 0.1 - y
+    expected = math.hypot(2 * np.mean(r * X[:, 0]), 2 * np.mean(r))
+    opt = SGD(model.parameters(), lr=1e-300)
+    h = fit(model, X, y, loss="mse", optimizer=opt, epochs=1, batch_size=4, progress=False, compiled=compiled)
+    assert h.grad_norm[0] == pytest.approx(expected, rel=1e-12)
+
+
 def test_minibatches_visit_every_sample_once_per_epoch():
     X, y = make_blobs(30, centers=3, seed=0)
     seen = []
