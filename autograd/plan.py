@@ -47,6 +47,9 @@ class Plan:
     leaf_values: np.ndarray
     loss_row: int | None
     out_rows: slice | np.ndarray | None
+    zero_grads: bool
+    """Whether the parameters' gradients must be zeroed before a backward pass: False when
+    layers that write their gradients into place cover every parameter."""
     gathers: bool
     """Whether a layer gathers its weights by index from the leaves' values (parameters, then
     constants) rather than viewing a block of the parameters."""
@@ -60,7 +63,7 @@ def make_plan(program: Program) -> Plan:
     steps, step_requires, n_rows = build_steps(program, groups, orient, row, next_row, requires)
     pr = program
     params = [i for i in leaves if pr.codes[i] == PARAM]
-    mark_exclusive(steps, [pr.slots[i] for i in params], pr.n_params)
+    covered = mark_exclusive(steps, [pr.slots[i] for i in params], pr.n_params)
     consts = [i for i in leaves if pr.codes[i] == CONST]
     return Plan(
         steps=steps,
@@ -75,13 +78,14 @@ def make_plan(program: Program) -> Plan:
         loss_row=row[pr.loss] if pr.loss is not None else None,
         out_rows=rows_of([row[i] for i in pr.outputs]) if pr.outputs else None,
         gathers=any(isinstance(s, LayerStep) and s.block is None for s in steps),
+        zero_grads=not covered,
     )
 
 
-def mark_exclusive(steps: list[Step], param_rows_pid: list[int], n_params: int) -> None:
+def mark_exclusive(steps: list[Step], param_rows_pid: list[int], n_params: int) -> bool:
     """Mark each layer whose parameters are one block that nothing else reads — no other
     layer, and no row of the value buffer — so that backward writes their gradients into
-    place instead of adding them."""
+    place instead of adding them. Returns whether those layers cover every parameter."""
     uses = np.zeros(n_params, dtype=np.intp)
     np.add.at(uses, np.asarray(param_rows_pid, dtype=np.intp), 1)
     layers = [s for s in steps if isinstance(s, LayerStep)]
@@ -89,9 +93,13 @@ def mark_exclusive(steps: list[Step], param_rows_pid: list[int], n_params: int) 
         np.add.at(uses, s.w_pid, 1)
         if s.b_idx is not None:
             np.add.at(uses, s.b_pid, 1)
+    covered = np.zeros(n_params, dtype=bool)
     for s in layers:
         mine = s.w_pid if s.b_idx is None else np.concatenate([s.w_pid, s.b_pid])
         s.exclusive = s.block is not None and bool(np.all(uses[mine] == 1))
+        if s.exclusive:
+            covered[mine] = True
+    return bool(covered.all())
 
 
 def levels(program: Program) -> tuple[list[int], list[bool]]:

@@ -38,6 +38,7 @@ class CompiledGraph:
         self.plan = make_plan(program)
         self._batch = -1
         self._forwarded = False
+        self._pgrad = np.zeros(program.n_params)  # the parameters' gradients, pass after pass
         self.grads: np.ndarray = np.zeros(program.n_params)
         """Parameter gradients of the last ``backward``, in the order of ``params``."""
 
@@ -64,7 +65,7 @@ class CompiledGraph:
             if len(self.plan.const_rows):
                 self._V[self.plan.const_rows] = self.plan.const_rows_val[:, None]
             for step in self.plan.steps:
-                step.bind(self._V, self._G)
+                step.bind(self._V, self._G, self._pgrad)
             self._batch = batch
 
     def forward(self, X: Any, Y: Any = None, params: np.ndarray | None = None, *, checked: bool = False) -> np.ndarray:
@@ -183,6 +184,7 @@ class CompiledGraph:
                 pgrad = self._backward_pass(seed, careful=False)
             except FloatingPointError:
                 pgrad = self._backward_pass(seed, careful=True)
+        pgrad = pgrad.copy()  # the caller's to keep: the next pass fills the graph's own array again
         if accumulate:
             for p, g in zip(self.params, pgrad.tolist()):
                 p.grad += g
@@ -197,7 +199,9 @@ class CompiledGraph:
         V, G = self._V, self._G
         G.fill(0.0)
         G[self.plan.loss_row] = seed
-        pgrad = np.zeros(self.program.n_params)
+        pgrad = self._pgrad
+        if self.plan.zero_grads:
+            pgrad.fill(0.0)
         for step, req in zip(reversed(self.plan.steps), reversed(self.plan.step_requires)):
             if not req:
                 continue

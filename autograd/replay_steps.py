@@ -76,7 +76,7 @@ class ElementwiseStep:
         self.unique = [is_unique(o) for o in self.operands]
         self.args: list[np.ndarray] = []
 
-    def bind(self, V: np.ndarray, G: np.ndarray) -> None:
+    def bind(self, V: np.ndarray, G: np.ndarray, pgrad: np.ndarray) -> None:
         """Take the views this step reads and writes from new value and gradient buffers, once
         per buffer instead of once per pass: its output rows, its operands where they are
         slices (index arrays are gathered on each pass) and the gradient rows it adds to."""
@@ -157,6 +157,8 @@ class LayerStep:
         """Set by the plan: the layer's parameters are one block that no other step reads, so
         their gradients are written into place rather than added."""
         self.args: tuple[np.ndarray, ...] = ()
+        self.lv: np.ndarray | None = None  # the parameters' array the views in wb were taken of
+        self.wb: tuple[np.ndarray, np.ndarray] = (np.empty(0), np.empty(0))
 
     def _rows(self, a: np.ndarray) -> np.ndarray:
         """The layer's block of ``a`` (the parameters' values or gradients) as (k, stride)
@@ -164,21 +166,32 @@ class LayerStep:
         start, stride = self.block  # type: ignore[misc]
         return a[start : start + len(self.nodes) * stride].reshape(len(self.nodes), stride)
 
-    def bind(self, V: np.ndarray, G: np.ndarray) -> None:
-        """Take the views of new value and gradient buffers once (see ``ElementwiseStep.bind``)."""
+    def bind(self, V: np.ndarray, G: np.ndarray, pgrad: np.ndarray) -> None:
+        """Take the views of new value and gradient buffers, and of the parameters' gradient
+        array, once (see ``ElementwiseStep.bind``)."""
         self.out_v, self.g_v = V[self.out], G[self.out]
         self.x_v = V[self.x] if isinstance(self.x, slice) else None
         self.gx_v = G[self.x] if isinstance(self.x, slice) else None
         n_inputs = self.w_idx.shape[1]
         self.math.bind(self.out_v, np.empty((n_inputs, V.shape[1])) if self.math.input_grads else None)
+        if self.block is not None:
+            rows = self._rows(pgrad)
+            self.gw_v = rows[:, :n_inputs]
+            self.gb_v = rows[:, n_inputs] if self.b_idx is not None else None
+            # A layer whose parameters no other step touches has its weight gradient written
+            # straight into their place (MatrixMath.dot_grads), with no add afterwards.
+            self.math.dw = self.gw_v if self.exclusive else None
 
     def forward(self, V: np.ndarray, lv: np.ndarray) -> None:
         """W @ X (+ b) into the layer's rows; ``lv``: the leaves' values, parameters first (with
         the constants after them when a layer of the plan gathers its weights by index)."""
         X = self.x_v if self.x_v is not None else V[self.x]
         if self.block is not None:  # views into the parameters' values: no copy
-            rows, n = self._rows(lv), self.w_idx.shape[1]
-            self.args = (rows[:, :n], X) if self.b_idx is None else (rows[:, :n], X, rows[:, n : n + 1])
+            if lv is not self.lv:  # a training loop passes the same array every time: views kept
+                rows, n = self._rows(lv), self.w_idx.shape[1]
+                self.lv, self.wb = lv, (rows[:, :n], rows[:, n : n + 1])
+            w, b = self.wb
+            self.args = (w, X) if self.b_idx is None else (w, X, b)
         else:
             W = lv[self.w_idx]
             self.args = (W, X) if self.b_idx is None else (W, X, lv[self.b_idx][:, None])
@@ -187,9 +200,6 @@ class LayerStep:
             self.out_v[...] = out
 
     def local(self, V: np.ndarray, G: np.ndarray, pgrad: np.ndarray) -> list[Any]:
-        # A layer whose parameters no other step touches has its weight gradient written
-        # straight into their place in pgrad (MatrixMath.dot_grads), with no add afterwards.
-        self.math.dw = self._rows(pgrad)[:, : self.w_idx.shape[1]] if self.exclusive else None
         return DOT.vjp(self.math, self.g_v, self.out_v, *self.args)
 
     def add_input_grads(self, G: np.ndarray, dX: np.ndarray) -> None:
@@ -201,14 +211,13 @@ class LayerStep:
     def accumulate(self, G: np.ndarray, pgrad: np.ndarray, grads: list[Any]) -> None:
         dW, dX = grads[0], grads[1]
         if self.block is not None:
-            rows, n = self._rows(pgrad), self.w_idx.shape[1]
             if self.exclusive:  # dW is already in place; the bias gradient goes there too
                 if self.b_idx is not None:
-                    np.sum(grads[2], axis=1, out=rows[:, n])
+                    np.add.reduce(grads[2], axis=1, out=self.gb_v)
             else:
-                rows[:, :n] += dW
+                self.gw_v += dW
                 if self.b_idx is not None:
-                    rows[:, n] += grads[2].sum(axis=1)
+                    self.gb_v += np.add.reduce(grads[2], axis=1)
             if dX is not None:
                 self.add_input_grads(G, dX)
             return
