@@ -77,8 +77,8 @@ class CompiledGraph:
         The parameters' values are read from their Values, or from ``params``, a float array
         in the order of ``params`` (a training loop that holds them in one array): read in
         place, by this pass and by the ``backward`` after it, so change it only after that.
-        ``checked=True``: the caller has checked that X and Y are finite (``fit`` checks its
-        data once, not every batch)."""
+        ``checked=True``: the caller has checked that X and Y are finite and that class
+        indices are in range (``fit`` checks its data once, not every batch)."""
         pr = self.program
         X = np.asarray(X, dtype=float)
         if X.ndim == 1 and pr.n_inputs == 1:
@@ -141,7 +141,7 @@ class CompiledGraph:
         if self.one_hot:
             if Y.shape != (batch,):
                 raise ValueError(f"forward: Y must be {batch} class indices, shape ({batch},), got shape {Y.shape}")
-            fill_one_hot(rows, Y, pr.n_labels)
+            fill_one_hot(rows, Y, pr.n_labels, checked)
             return
         Y = Y.astype(float)
         if Y.ndim == 1 and pr.n_labels == 1:

@@ -43,7 +43,7 @@ def predicted_class(scores: Sequence[float], threshold: float = 0.0) -> int:
 
 def count_correct(scores: Any, labels: Any, threshold: float = 0.0) -> int:
     """How many rows of ``scores`` (n, n_outputs) predict their label in ``labels`` (n,)."""
-    return int(np.sum(predicted_classes(scores, threshold) == np.asarray(labels)))
+    return int(np.count_nonzero(predicted_classes(scores, threshold) == np.asarray(labels)))
 
 
 def class_margins(scores: Any, threshold: float = 0.0) -> np.ndarray:

@@ -61,12 +61,12 @@ class LossReplay:
         self, X: np.ndarray, y: np.ndarray, backward: bool = True, params: np.ndarray | None = None
     ) -> tuple[float, np.ndarray]:
         """(mean loss, scores) of the batch; ``params``: the parameters' values as an array
-        (default: read from the model's Values). X and y must have passed ``check_xy``: their
-        numbers are not checked again."""
+        (default: read from the model's Values). X and y must have passed ``check_xy`` and
+        the objective's ``check_labels``: they are not checked again."""
         losses = self.net.forward(X, y if self.one_hot else np.asarray(y, dtype=np.float64), params, checked=True)
         if backward:
             self.net.backward("mean", accumulate=False)
-        return float(losses.mean()), self.net.outputs()
+        return float(np.add.reduce(losses)) / len(losses), self.net.outputs()
 
 
 def replayed_score(
