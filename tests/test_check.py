@@ -84,6 +84,9 @@ def test_variadic_rows_need_a_count_of_arguments():
     with pytest.raises(ValueError, match="give n_args or points"):
         check_primitive(PRIMITIVES["sum"])
     assert check_primitive(PRIMITIVES["dot"], n_args=5).ok
+    # logsumexp against log Σ exp written out in plain Python
+    ref = lambda *a: math.log(sum(math.exp(x) for x in a))  # noqa: E731
+    assert check_primitive(PRIMITIVES["logsumexp"], n_args=4, reference=ref).ok
 
 
 def test_the_forward_value_against_a_reference():
