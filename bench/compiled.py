@@ -134,7 +134,7 @@ def relative(a: np.ndarray, b: np.ndarray) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=3, help="rounds per workload (contenders take turns)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds per workload (contenders take turns)")
     parser.add_argument("--only", type=int, nargs="*", help="run only these workloads (1..7)")
     parser.add_argument("--no-write", action="store_true", help="print the table, do not write docs/_bench")
     args = parser.parse_args(argv)
