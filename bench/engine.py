@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     c, m = (median_round(timings[("chain", n)]) for n in engines)
     ratio = (c.total / c.created) / (m.total / m.created)
-    verdict = f"{'met' if ratio <= TARGET_CHAIN else 'not met'} ({ratio:.2f}×)"
+    verdict = f"{'met' if ratio <= TARGET_CHAIN else 'not met'} ({ratio:.3f}×)"
     print(f"\ntarget: chain time per Value <= {TARGET_CHAIN:g}x micrograd's: {verdict}")
     if args.write:
         rows = []
