@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
+from os import register_at_fork
 from threading import Lock
 
 GRAD_ENABLED: ContextVar[bool] = ContextVar("chaingrad_grad_enabled", default=True)
@@ -32,6 +33,10 @@ TRACING: ContextVar[bool] = ContextVar("chaingrad_tracing", default=False)
 SORTING = Lock()
 """Held by ``autograd.backprop``'s sort while it marks nodes: two sorts marking shared nodes at
 once would overwrite each other's marks and place nodes twice."""
+
+# A process forked while another thread sorts would start with the lock held and never get it:
+# fork waits for the sort to end, and both processes go on with the lock free.
+register_at_fork(before=SORTING.acquire, after_in_parent=SORTING.release, after_in_child=SORTING.release)
 
 
 @contextmanager

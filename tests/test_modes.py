@@ -2,6 +2,7 @@
 never changes what another thread records, and derivatives that are asked for are recorded
 even inside ``no_grad()``."""
 
+import os
 import sys
 import threading
 
@@ -21,6 +22,7 @@ from autograd import (
 )
 from autograd.functional import hessian, jacobian
 from autograd.gradcheck import gradcheck
+from autograd.modes import SORTING
 from nn import MLP, fit
 from nn.data import make_moons
 
@@ -150,6 +152,37 @@ def test_threads_sorting_one_shared_graph_at_once_each_get_the_whole_order():
     _run(*[sort_repeatedly] * 4)
     assert results == [True] * 8
     assert len(alone) == len(set(map(id, alone))) == 2 + 67 * 2 + 133 * 3  # leaves, sums, tanh steps
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
+def test_a_process_forked_while_another_thread_sorts_can_sort():
+    # the sort's lock is held by another thread when the process forks: the child must not
+    # inherit it held (every backward there would wait for ever)
+    held, release = threading.Event(), threading.Event()
+
+    def sorting():
+        with SORTING:  # what a long sort in this thread does
+            held.set()
+            release.wait()
+
+    t = threading.Thread(target=sorting)
+    t.start()
+    held.wait()
+    threading.Timer(0.2, release.set).start()  # fork waits for the "sort" to end
+    pid = os.fork()
+    if pid == 0:  # the child: the lock must be free, and backward must work
+        code = 1
+        try:
+            if SORTING.acquire(blocking=False):
+                SORTING.release()
+                x = Value(2.0)
+                (x * 3.0).backward()
+                code = 0 if x.grad == 3.0 else 2
+        finally:
+            os._exit(code)
+    t.join()
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
 
 
 def _train(seed):
