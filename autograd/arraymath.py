@@ -13,7 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from .primitives import scale_each
+from .primitives import FLOAT_MAX, scale_each
+
+
+def finite(c: np.ndarray) -> np.ndarray:
+    """c clipped, in place, to the finite floats: ``largest`` as a shift, as the float rule has it."""
+    return np.minimum(np.maximum(c, -FLOAT_MAX, out=c), FLOAT_MAX, out=c)
 
 
 class ArrayMath:
@@ -52,10 +57,13 @@ class ArrayMath:
 
     @staticmethod
     def largest(args: Any) -> np.ndarray:
-        return np.maximum.reduce(np.broadcast_arrays(*args))
+        return finite(np.maximum.reduce(np.broadcast_arrays(*args)))
 
     def dot(self, ws: Any, xs: Any) -> np.ndarray:
         return sum(w * x for w, x in zip(ws, xs))
+
+    def plus(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a + b
 
     dot_grads = staticmethod(scale_each)
 
@@ -71,8 +79,8 @@ class MatrixMath(ArrayMath):
     ``W.T @ G``. With ``input_grads=False`` the input gradient is not computed (None), for a
     layer whose inputs need none.
 
-    Once ``bind`` gives it buffers, ``W @ X`` is written straight into the layer's rows of the
-    value buffer and ``W.T @ G`` into a scratch block reused from pass to pass: a large batch
+    Once ``bind`` gives it buffers, ``W @ X`` (and then the bias) is written straight into the
+    layer's rows of the value buffer and ``W.T @ G`` into a scratch block reused from pass to pass: a large batch
     then makes no temporary of its size, each of which costs fresh memory from the system.
     ``G @ X.T`` goes into ``dw`` when the step sets it.
     """
@@ -91,6 +99,10 @@ class MatrixMath(ArrayMath):
     def dot(self, ws: Any, xs: Any) -> np.ndarray:
         (w,), (x,) = ws, xs
         return w @ x if self.out is None else np.matmul(w, x, out=self.out)
+
+    def plus(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """a + b; in place when a is the layer's rows that ``dot`` wrote (the bias added)."""
+        return np.add(a, b, out=a) if a is self.out else a + b
 
     def dot_grads(self, g: Any, ws: Any, xs: Any) -> list[Any]:
         (w,), (x,) = ws, xs
@@ -120,7 +132,7 @@ class BlockMath(ArrayMath):
     @staticmethod
     def largest(args: Any) -> np.ndarray:
         (block,) = args
-        return block.max(axis=0, keepdims=True)
+        return finite(block.max(axis=0, keepdims=True))
 
     def dot(self, ws: Any, xs: Any) -> np.ndarray:
         (w,), (x,) = ws, xs

@@ -53,9 +53,9 @@ def fill_one_hot(rows: np.ndarray, y: np.ndarray, n_classes: int, checked: bool 
     caller has checked that y holds class indices below n_classes."""
     import numpy as np
 
-    if checked:
+    if checked:  # as indices, also when they come as bools (which numpy would read as a mask)
         rows.fill(0.0)
-        rows[y, np.arange(y.shape[0])] = 1.0
+        rows[y.astype(np.intp, copy=False), np.arange(y.shape[0])] = 1.0
         return
     if y.dtype.kind not in "iub":
         if not np.all(np.isfinite(y)) or not np.all(y == np.round(y)):

@@ -25,6 +25,7 @@ Kinks: relu and abs use the subgradient 0 at 0.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -46,6 +47,9 @@ class Primitive:
 # ---------------------------------------------------------------------------------------
 # Math backends
 # ---------------------------------------------------------------------------------------
+
+
+FLOAT_MAX = sys.float_info.max
 
 
 def _num(x: float) -> str:
@@ -158,12 +162,15 @@ class FloatMath:
     @staticmethod
     def largest(args: Any) -> float:
         """The largest of args, as a constant: a shift such as log Σ exp(sᵢ) = c + log Σ exp(sᵢ − c),
-        whose result does not depend on c (its derivative is not taken)."""
-        return max(args)
+        whose result does not depend on c (its derivative is not taken). Clipped to the finite
+        floats: an infinite shift would make sᵢ − c nan (log Σ exp of [inf, 0] is inf)."""
+        return min(max(max(args), -FLOAT_MAX), FLOAT_MAX)
 
     @staticmethod
     def dot(ws: Any, xs: Any) -> float:
         return sum(map(float.__mul__, ws, xs), 0.0)
+
+    plus = staticmethod(lambda a, b: a + b)
 
     dot_grads = staticmethod(scale_each)
 
@@ -185,7 +192,8 @@ class ValueMath:
     sign = staticmethod(lambda a: FloatMath.sign(a.data))
     log_or_zero = staticmethod(lambda a: a.log() if a.data > 0.0 else 0.0)
     pow_down = staticmethod(lambda a, b: 0.0 if a.data == 0.0 and b.data == 0.0 else a ** (b - 1.0))
-    largest = staticmethod(lambda args: max(getattr(a, "data", a) for a in args))
+    largest = staticmethod(lambda args: FloatMath.largest([getattr(a, "data", a) for a in args]))
+    plus = staticmethod(lambda a, b: a + b)
     dot_grads = staticmethod(scale_each)
 
 
@@ -202,9 +210,7 @@ def _dot_forward(m: Any, *args: Any) -> Any:
     # parents are w1..wn, x1..xn and, when the length is odd, a bias last
     n, has_bias = divmod(len(args), 2)
     out = m.dot(args[:n], args[n : 2 * n])
-    if has_bias:
-        out += args[-1]  # on arrays, in place: into the product just made, no second temporary
-    return out
+    return m.plus(out, args[-1]) if has_bias else out
 
 
 def _dot_vjp(m: Any, g: Any, out: Any, *args: Any) -> list[Any]:

@@ -113,6 +113,8 @@ class ElementwiseStep:
         """Node j of the group on sample s, for the float backend: (g, out, *args)."""
         out = float(V[self.out][j, s])
         g = float(G[self.out][j, s]) if G is not None else 0.0
+        if self.math is BLOCK:  # one node, its operands the rows of each block
+            return (g, out, *[float(v) for a in self.args for v in a[:, s]])
         return (g, out, *[float(a[min(j, len(a) - 1), s]) for a in self.args])  # a repeated row: 1 row
 
     def describe(self) -> str:

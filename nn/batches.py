@@ -23,10 +23,12 @@ def generator(seed: SeedLike) -> np.random.Generator:
 
 def check_xy(X: Any, y: Any, where: str) -> tuple[np.ndarray, np.ndarray]:
     """``X`` as a float array (n, d) (a 1-D ``X`` is n samples of one feature) and ``y`` as an
-    array (n,), n >= 1, with no NaN or infinity: the one check of a data set every function
+    array (n,) (bools as the ints 0 and 1), n >= 1, with no NaN or infinity: the one check of a data set every function
     taking ``X, y`` makes; a ValueError names ``where`` and the shapes or the entry found."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
+    if y.dtype.kind == "b":  # False/True are the classes 0 and 1, on every path alike
+        y = y.astype(np.int64)
     if X.ndim == 1:
         X = X[:, None]
     if X.ndim != 2 or y.ndim != 1:
@@ -36,6 +38,11 @@ def check_xy(X: Any, y: Any, where: str) -> tuple[np.ndarray, np.ndarray]:
     if len(y) == 0:
         raise ValueError(f"{where} needs at least one sample, got X of shape {X.shape}")
     for name, a in (("X", X), ("y", y)):
+        if a.dtype.kind not in "iubf":  # numbers held as objects or text: checked as the floats they give
+            try:
+                a = a.astype(np.float64)
+            except (TypeError, ValueError):
+                continue  # not numbers at all: the loss's own check names them
         if a.dtype.kind == "f" and not np.isfinite(a).all():
             at = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
             raise ValueError(f"{where}: {name}[{', '.join(map(str, at))}] is {a[at]}: the data must be finite numbers")

@@ -246,9 +246,9 @@ class Training:
 
     def _penalty(self, theta: np.ndarray, grads: np.ndarray) -> tuple[float, np.ndarray]:
         """reg·R(W), and ``grads`` plus its gradient (a new array), from the parameters' values:
-        the numbers the plain engine's ``penalty(weights) * reg`` gives (L2: 2·reg·w, as w·w's
-        dot node adds reg·w twice, and reg·w + reg·w is (2·reg)·w to the bit; L1: reg·sign(w),
-        0 at 0). Parameters outside the penalty (biases) are 0 in w, so they add nothing."""
+        the gradient the plain engine's ``penalty(weights) * reg`` gives, to the bit (L2: 2·reg·w,
+        as w·w's dot node adds reg·w twice, and reg·w + reg·w is (2·reg)·w; L1: reg·sign(w), 0
+        at 0), and its value to rounding. Parameters outside the penalty (biases) are 0 in w."""
         reg = self._reg
         if self.penalty == "l2":
             w = theta * self._penalised_2reg  # 2·reg·w, the gradient, in one pass

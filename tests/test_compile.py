@@ -476,6 +476,34 @@ def test_result_must_depend_on_the_inputs_and_be_values():
         trace(lambda xs: 3.0, w, inputs=1)
 
 
+def test_logsumexp_on_a_block_meets_the_domain_as_the_plain_engine_does():
+    w = [Value(1e200), Value(1e200)]
+    f = lambda xs: Value.logsumexp([xs[0] * w[0], xs[1] * w[1]])  # noqa: E731
+    net = trace(f, w, inputs=2)
+    assert "logsumexp over 2 rows" in net.describe()
+    # a score that overflows to inf: log Σ exp is inf, on either side, in either place
+    X = np.array([[1.0, 1e200], [1e200, 1.0]])
+    assert list(net.forward(X)) == [f([Value(v) for v in row]).data for row in X] == [np.inf, np.inf]
+    # every score −inf: Σ exp is 0 and its log undefined; the error reads every score of the
+    # sample, not only the first, and names the node and the sample
+    with pytest.raises(ValueError, match="log of 0.0 is undefined") as plain:
+        f([Value(-1e200), Value(-1e200)])
+    with pytest.raises(ValueError, match=r"log of 0\.0 is undefined.*compiled replay \(forward\), node \d+, sample 1"):
+        net.forward(np.array([[-1e200, 1.0], [-1e200, -1e200]]))
+    assert "log" in str(plain.value)
+
+
+def test_a_dot_group_whose_products_are_one_row_and_whose_biases_are_not():
+    # both dots multiply the same u by itself (one row for the group) but add their own bias
+    w = [Value(0.3)]
+
+    def f(xs):
+        u = xs[0] * xs[1] * w[0]
+        return Value.dot([u], [u], xs[0]) + Value.dot([u], [u], xs[1])
+
+    check(f, w, np.random.default_rng(10).normal(size=(6, 2)))
+
+
 def test_domain_errors_name_the_operation_and_sample():
     w = [Value(1.0)]
     net = trace(lambda xs: (xs[0] * w[0]).log(), w, inputs=1)

@@ -294,3 +294,23 @@ def test_a_run_of_one_epoch_says_epoch_in_the_singular():
     X, y = make_moons(20, noise=0.1, seed=0)
     h = fit(MLP(2, [3, 1], seed=0), X, y, loss="svm", epochs=1, progress=False)
     assert h.stop_reason == "ran all 1 epoch"
+
+
+@pytest.mark.parametrize("compiled", [False, True])
+def test_bool_labels_train_as_the_classes_0_and_1(compiled):
+    X = np.random.default_rng(0).normal(size=(40, 2))
+    y = X[:, 0] > 0
+    runs = []
+    for labels in (y, y.astype(int)):
+        model = MLP(2, [4, 2], seed=0)
+        h = fit(model, X, labels, loss="ce", epochs=3, batch_size=8, compiled=compiled, progress=False)
+        runs.append((h.loss, h.accuracy, [p.data for p in model.parameters()]))
+    assert runs[0] == runs[1]
+
+
+def test_labels_held_as_objects_are_checked_for_nan_too():
+    X = np.random.default_rng(0).normal(size=(6, 2))
+    y = np.array([0.5, 1, 2, float("nan"), 0, 1], dtype=object)
+    for compiled in (False, True):
+        with pytest.raises(ValueError, match=r"fit: y\[3\] is nan"):
+            fit(MLP(2, [4, 1], seed=0), X, y, loss="mse", epochs=1, compiled=compiled, progress=False)
