@@ -23,8 +23,9 @@ def generator(seed: SeedLike) -> np.random.Generator:
 
 def check_xy(X: Any, y: Any, where: str) -> tuple[np.ndarray, np.ndarray]:
     """``X`` as a float array (n, d) (a 1-D ``X`` is n samples of one feature) and ``y`` as an
-    array (n,) (bools as the ints 0 and 1), n >= 1, with no NaN or infinity: the one check of a data set every function
-    taking ``X, y`` makes; a ValueError names ``where`` and the shapes or the entry found."""
+    array (n,) (bools as the ints 0 and 1), n >= 1, with no NaN or infinity: the one check of
+    a data set every function taking ``X, y`` makes; a ValueError names ``where`` and the
+    shapes or the entry found."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
     if y.dtype.kind == "b":  # False/True are the classes 0 and 1, on every path alike
