@@ -19,6 +19,7 @@ Run: ``make bench`` or ``.venv/bin/python bench/player.py``.
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
 import statistics
 import subprocess
@@ -30,6 +31,9 @@ from pathlib import Path
 from autograd import Value
 from autograd.viz import draw_graph, save_player
 from nn import MLP
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from browsers import find_chromium, launch_chromium  # noqa: E402  (the tests' one way to start chromium)
 
 
 def chain(layers: int = 333) -> Value:
@@ -68,30 +72,11 @@ def _median(f, runs: int = 5) -> float:
 
 
 def _browser_step_ms(path: Path) -> tuple[float, int] | None:
-    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
-    if not chromium or not driver_path:
+    found = find_chromium()
+    if found is None or importlib.util.find_spec("selenium") is None:
         return None
-    try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
-    except ImportError:
-        return None
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
     with tempfile.TemporaryDirectory() as profile:
-        for flag in (
-            "--headless=new",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            f"--user-data-dir={profile}",
-            "--window-size=1000,900",
-        ):
-            options.add_argument(flag)
-        driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+        driver = launch_chromium(found, profile, 1000, 900)
         try:
             driver.get(path.as_uri())
             result = driver.execute_script(

@@ -22,16 +22,8 @@ DOCS = Path(__file__).resolve().parent
 SITE = DOCS / "_build" / "html"
 SHOTS = DOCS.parent / "tests" / "artifacts" / "docs"
 WALKTHROUGH = SITE / "walkthroughs" / "01_derivatives_three_ways.html"
-CHROME_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--window-size=1280,2000",
-]
+sys.path.insert(0, str(DOCS.parent / "tests"))
+from browsers import find_chromium, launch_chromium  # noqa: E402  (the tests' one way to start chromium)
 
 
 def _check_site():  # docs/check_site.py, loaded by path (docs/ is not a package)
@@ -52,18 +44,11 @@ def site() -> Path:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
-    if not chromium or not driver_path:
+    found = find_chromium()
+    if found is None:
         pytest.fail("chromium and chromedriver are needed: `make browser` installs them")
     profile = tempfile.mkdtemp(prefix="chaingrad-docs-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in [*CHROME_FLAGS, f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
+    driver = launch_chromium(found, profile, 1280, 2000)
     try:
         yield driver
     finally:
