@@ -31,8 +31,10 @@ def topological_order(roots: Value | Iterable[Value], leaves: bool = True) -> li
     return _sort([roots] if isinstance(roots, Value) else list(roots), leaves, [])
 
 
-def _sort(roots: list[Value], leaves: bool, found: list[Value]) -> list[Value]:
-    """``topological_order``; also appends every leaf met, once each, to ``found``."""
+def _sort(roots: list[Value], leaves: bool, found: list[Value], zero: bool = False) -> list[Value]:
+    """``topological_order``; also appends every leaf met, once each, to ``found``, and with
+    ``zero`` sets the ``.grad`` of every node made by a primitive to 0 as it places it (what
+    ``backward`` needs before its walk, without a pass of its own)."""
     order: list[Value] = []
     # A node is placed when its mark is this sort's token (a fresh object: no other sort's).
     with SORTING:
@@ -47,8 +49,8 @@ def _sort(roots: list[Value], leaves: bool, found: list[Value]) -> list[Value]:
             for p in parents:
                 if p._mark is token:
                     continue
-                if p.parents:
-                    frame = _climb(p, token, order, found, leaves)
+                if p._prim is not None:
+                    frame = _climb(p, token, order, found, leaves, zero)
                     if frame is not None:
                         stack.append(frame)
                         break
@@ -61,13 +63,15 @@ def _sort(roots: list[Value], leaves: bool, found: list[Value]) -> list[Value]:
                 stack.pop()
                 if node is not None:
                     node._mark = token
+                    if zero:
+                        node.grad = 0.0
                     order.append(node)
                     order.extend(reversed(waiting))
     return order
 
 
 def _climb(
-    p: Value, token: object, order: list[Value], found: list[Value], leaves: bool
+    p: Value, token: object, order: list[Value], found: list[Value], leaves: bool, zero: bool
 ) -> tuple[Value, Iterator[Value], list[Value]] | None:
     """Climb from the unplaced node p through the nodes that have one unplaced parent only.
 
@@ -86,7 +90,7 @@ def _climb(
         for q in above:
             if q._mark is token:
                 continue
-            if not q.parents:
+            if q._prim is None:
                 q._mark = token
                 found.append(q)
                 if leaves:
@@ -96,11 +100,13 @@ def _climb(
             elif q is not nxt:  # a second unplaced parent: p needs a frame
                 if leaves:  # list p's leaves first, before anything above p is placed
                     for r in above:
-                        if not r.parents and r._mark is not token:
+                        if r._prim is None and r._mark is not token:
                             r._mark = token
                             order.append(r)
                 return p, iter(above), waiting
         p._mark = token
+        if zero:
+            p.grad = 0.0
         waiting.append(p)
         if nxt is None:
             order.extend(reversed(waiting))
@@ -147,17 +153,21 @@ def _walk(order: list[Value], create_graph: bool) -> None:
                 x.grad += g * w.data
             if arity % 2:
                 parents[-1].grad += g
+            continue
+        # Read as an attribute, not called as prim.vjp(...): the interpreter looks a function
+        # held by the row (not a method of its class) up the slow way at each such call.
+        vjp = prim.vjp
         # unpacking the common arities by hand roughly halves the time of the walk
-        elif len(parents) == 2:
+        if len(parents) == 2:
             a, b = parents
-            da, db = prim.vjp(m, node.grad, node.data, a.data, b.data)
+            da, db = vjp(m, node.grad, node.data, a.data, b.data)
             a.grad += da
             b.grad += db
         elif len(parents) == 1:
             a = parents[0]
-            a.grad += prim.vjp(m, node.grad, node.data, a.data)[0]
+            a.grad += vjp(m, node.grad, node.data, a.data)[0]
         else:
-            for p, d in zip(parents, prim.vjp(m, node.grad, node.data, *[p.data for p in parents])):
+            for p, d in zip(parents, vjp(m, node.grad, node.data, *[p.data for p in parents])):
                 p.grad += d
 
 
@@ -170,10 +180,8 @@ def backward(root: Value) -> None:
     ``.grad`` is put back as it was before the call, so no leaf keeps part of a gradient.
     """
     leaves: list[Value] = []
-    order = _sort([root], False, leaves)
+    order = _sort([root], False, leaves, zero=True)
     before = [leaf.grad for leaf in leaves]
-    for node in order:
-        node.grad = 0.0
     try:
         root.grad += 1.0
         _walk(order, create_graph=False)
