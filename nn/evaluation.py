@@ -14,7 +14,7 @@ from . import losses as L
 from .batches import check_xy
 from .metrics import count_correct, predicted_classes, threshold_of
 from .objectives import LossFn, objective
-from .outputs import count_outputs, model_outputs, penalised_weights
+from .outputs import count_outputs, outputs_of_rows, penalised_weights
 from .replay import LossReplay, replayed_score, trace_model
 
 
@@ -27,7 +27,7 @@ def predict(model: Any, X: Any, compiled: bool = False) -> np.ndarray:
     if compiled:
         return trace_model(model, X.shape[1]).forward(X)
     with no_grad():
-        return np.array([[o.data for o in model_outputs(model, x)] for x in X.tolist()])
+        return np.array([[o.data for o in out] for out in outputs_of_rows(model, X.tolist())])
 
 
 def predict_classes(model: Any, X: Any, loss: str | LossFn | None = None, compiled: bool = False) -> np.ndarray:
@@ -52,7 +52,7 @@ def evaluate(
         return replayed_score(LossReplay(model, obj, X.shape[1]), obj, model, X, y, reg)
     rows, targets = X.tolist(), y.tolist()
     with no_grad():
-        outs = [model_outputs(model, x) for x in rows]
+        outs = outputs_of_rows(model, rows)
         obj = objective(loss, len(outs[0]), y)
         value = L.regularized_loss([obj.per_sample(o, t) for o, t in zip(outs, targets)], penalised_weights(model), reg)
     scores = [[o.data for o in out] for out in outs]

@@ -96,11 +96,19 @@ class Neuron(Module):
         return {"type": "Neuron", "nin": self.nin, "activation": self.activation, "binary": self.binary}
 
     def __call__(self, x: Any) -> Value:
-        xs = as_inputs(x, self.nin, "Neuron")
-        return self._forward(xs, [v.data for v in xs])
+        return self._run(as_inputs(x, self.nin, "Neuron"), self._read())
 
-    def _forward(self, xs: Sequence[Value], xd: list[float]) -> Value:
-        """act(w·x + b) on inputs ``xs`` whose data ``xd`` the caller read once for all neurons."""
+    def _read(self) -> tuple[list[float], float]:
+        """The numbers of its weights and bias, read once for however many samples it runs on
+        (``nn.outputs.outputs_of_rows`` runs a batch on one reading)."""
+        return [p.data for p in self.w], self.b.data
+
+    def _run(self, xs: Sequence[Value], numbers: tuple[list[float], float]) -> Value:
+        return self._forward(xs, [v.data for v in xs], numbers)
+
+    def _forward(self, xs: Sequence[Value], xd: list[float], numbers: tuple[list[float], float]) -> Value:
+        """act(w·x + b) on inputs ``xs`` whose data ``xd`` the caller read once for all neurons,
+        with the parameters' numbers (``_read``) it read once for all samples."""
         if self.binary:
             w = self.w
             out = w[0] * xs[0]
@@ -108,9 +116,9 @@ class Neuron(Module):
                 out = out + w[i] * xs[i]
             out = out + self.b
         else:
-            w, b = self.w, self.b
+            wd, bd = numbers
             # the dot row's forward, Σ wᵢxᵢ + b on floats, without packing 2n + 1 arguments
-            out = node(FLOAT.dot([p.data for p in w], xd) + b.data, (*w, *xs, b), DOT)
+            out = node(FLOAT.dot(wd, xd) + bd, (*self.w, *xs, self.b), DOT)
         act = self._act
         return out if act is None else act(out)
 
@@ -143,11 +151,15 @@ class Layer(Module):
         }
 
     def __call__(self, x: Any) -> list[Value]:
-        return self._forward(as_inputs(x, self.nin, "Layer"))
+        return self._run(as_inputs(x, self.nin, "Layer"), self._read())
 
-    def _forward(self, xs: Sequence[Value]) -> list[Value]:
+    def _read(self) -> list[tuple[list[float], float]]:
+        """Its neurons' parameter numbers (``Neuron._read``), read once for many samples."""
+        return [n._read() for n in self.neurons]
+
+    def _run(self, xs: Sequence[Value], numbers: list[tuple[list[float], float]]) -> list[Value]:
         xd = [v.data for v in xs]
-        return [n._forward(xs, xd) for n in self.neurons]
+        return [n._forward(xs, xd, nd) for n, nd in zip(self.neurons, numbers)]
 
     def _describe(self) -> str:
         return f"Layer({self.nin} → {self.nout} {self.activation})"
@@ -202,9 +214,15 @@ class MLP(Module):
         }
 
     def __call__(self, x: Any) -> list[Value]:
-        xs: Sequence[Value] = as_inputs(x, self.nin, "MLP")
-        for layer in self.layers:
-            xs = layer._forward(xs)
+        return self._run(as_inputs(x, self.nin, "MLP"), self._read())
+
+    def _read(self) -> list[list[tuple[list[float], float]]]:
+        """Its layers' parameter numbers (``Layer._read``), read once for many samples."""
+        return [layer._read() for layer in self.layers]
+
+    def _run(self, xs: Sequence[Value], numbers: list[list[tuple[list[float], float]]]) -> list[Value]:
+        for layer, nd in zip(self.layers, numbers):
+            xs = layer._run(xs, nd)
         return list(xs)
 
     def _describe(self) -> str:

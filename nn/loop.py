@@ -27,7 +27,7 @@ from .history import Convergence, History, divergence, ran_all
 from .metrics import count_correct
 from .objectives import LossFn, check_labels, objective
 from .optim import Adam
-from .outputs import count_outputs, model_outputs, penalised_weights
+from .outputs import count_outputs, outputs_of_rows, penalised_weights
 from .replay import LossReplay, replayed_score
 
 if importlib.util.find_spec("ipywidgets") is not None:
@@ -187,7 +187,7 @@ class Training:
         correct = 0
         if self.runner is None:
             rows, targets = Xb.tolist(), yb.tolist()
-            outs = [model_outputs(self.model, x) for x in rows]
+            outs = outputs_of_rows(self.model, rows)
             objective_value = L.regularized_loss(
                 [obj.per_sample(o, t) for o, t in zip(outs, targets)], self.weights, self._reg, PENALTIES[self.penalty]
             )

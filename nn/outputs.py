@@ -1,6 +1,7 @@
 """Reading any model the same way: its outputs for one sample as a list (a ``Neuron``
-returns one Value, a ``Layer`` or ``MLP`` a list), how many outputs it has, and which of
-its parameters are weights (the L2 penalty R(W) skips the biases, as in the lecture).
+returns one Value, a ``Layer`` or ``MLP`` a list) or for a batch of rows, how many outputs
+it has, and which of its parameters are weights (the L2 penalty R(W) skips the biases, as
+in the lecture).
 """
 
 from __future__ import annotations
@@ -11,11 +12,28 @@ import numpy as np
 
 from autograd import Value, no_grad
 
+from .layers import MLP, Layer, Neuron, as_inputs
+
 
 def model_outputs(model: Any, x: Any) -> list[Value]:
     """The model's outputs for one sample, always as a list (a Neuron returns one Value)."""
     out = model(x)
     return [out] if isinstance(out, Value) else list(out)
+
+
+_READ_ONCE = (Neuron.__call__, Layer.__call__, MLP.__call__)
+
+
+def outputs_of_rows(model: Any, rows: list[Any]) -> list[list[Value]]:
+    """``model_outputs`` of each row. A Neuron, Layer or MLP reads the numbers of its
+    parameters once for all the rows (its call is ``_run(inputs, _read())``): a batch of
+    100 samples through MLP(2, [16, 16, 1]) read each weight 100 times. A model of any
+    other kind, a subclass with a call of its own included, is called once a row."""
+    if type(model).__call__ not in _READ_ONCE:
+        return [model_outputs(model, x) for x in rows]
+    numbers, run, where = model._read(), model._run, type(model).__name__
+    outs = [run(as_inputs(x, model.nin, where), numbers) for x in rows]
+    return [[out] for out in outs] if isinstance(model, Neuron) else outs
 
 
 def count_outputs(model: Any, X: np.ndarray) -> int:

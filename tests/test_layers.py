@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, gradcheck
 from nn import MLP, Layer, Neuron
+from nn.outputs import model_outputs, outputs_of_rows
 
 finite = st.floats(min_value=-2.0, max_value=2.0, allow_nan=False)
 
@@ -162,7 +163,7 @@ def test_wrong_input_size_names_both_sizes():
 def test_mlp_input_gradient_matches_central_differences(activation, xs):
     model = MLP(3, [4, 2], activation=activation, output_activation="tanh", seed=2)
     if activation == "relu":  # stay away from the kinks of relu
-        pre = [n._forward([Value(x) for x in xs], xs).parents[0].data for n in model.layers[0].neurons]
+        pre = [n([Value(x) for x in xs]).parents[0].data for n in model.layers[0].neurons]
         assume(min(abs(p) for p in pre) > 1e-3)
     assert gradcheck(lambda v: Value.sum(model(v)), xs)
 
@@ -185,3 +186,55 @@ def test_mlp_parameter_gradient_matches_central_differences(xs):
         down = model(xs)[0].data
         p.data = start[i]
         assert analytic[i] == pytest.approx((up - down) / (2 * eps), abs=1e-6, rel=1e-4)
+
+
+# -- a batch of rows: the parameters' numbers are read once -----------------------------
+
+
+def _grads_after(model, outs):
+    Value.sum([o for out in outs for o in out]).backward()
+    return [p.grad for p in model.parameters()]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: Neuron(3, "tanh", np.random.default_rng(1)),
+        lambda: Layer(3, 4, "relu", np.random.default_rng(2)),
+        lambda: MLP(3, [4, 2], seed=3),
+        lambda: MLP(3, [4, 2], seed=3, binary=True),
+    ],
+)
+def test_outputs_of_rows_are_the_outputs_of_each_row(make):
+    rows = np.random.default_rng(0).normal(size=(5, 3)).tolist()
+    one, batch = make(), make()  # the same weights
+    per_row = [model_outputs(one, x) for x in rows]
+    together = outputs_of_rows(batch, rows)
+    assert [[o.data for o in out] for out in together] == [[o.data for o in out] for out in per_row]
+    assert _grads_after(batch, together) == _grads_after(one, per_row)
+
+
+def test_outputs_of_rows_read_the_parameters_once():
+    model = MLP(2, [3, 1], seed=0)
+    reads = []
+    model._read = lambda: reads.append("read") or MLP._read(model)
+    outs = outputs_of_rows(model, [[0.1, 0.2]] * 4)
+    assert len(outs) == 4 and reads == ["read"]
+
+
+def test_outputs_of_rows_call_a_model_with_a_call_of_its_own_once_a_row():
+    class Doubled(MLP):
+        def __call__(self, x):
+            return [2.0 * o for o in super().__call__(x)]
+
+    rows = [[0.5, -0.25], [1.0, 2.0]]
+    doubled, plain = Doubled(2, [3, 1], seed=0), MLP(2, [3, 1], seed=0)
+    assert [[o.data for o in out] for out in outputs_of_rows(doubled, rows)] == [
+        [2.0 * o.data for o in model_outputs(plain, x)] for x in rows
+    ]
+    assert [o.data for out in outputs_of_rows(lambda x: Value(x[0]) * 3.0, rows) for o in out] == [1.5, 3.0]
+
+
+def test_outputs_of_rows_refuse_a_bad_row_as_the_model_does():
+    with pytest.raises(ValueError, match="MLP: expects 3 inputs, got 2"):
+        outputs_of_rows(MLP(3, [2]), [[0.0, 1.0, 2.0], [1.0, 2.0]])
