@@ -88,6 +88,23 @@ def test_backward_twice_leaves_accumulate_interior_nodes_do_not():
     assert (t.grad, loss.grad) == (3.0, 1.0)  # this pass's gradient only
 
 
+def test_backward_clears_every_interior_node_however_the_sort_reaches_it():
+    # The sort climbs through a node with one interior parent and gives a node with two its
+    # own frame; either way the node must start the pass from 0, whatever it held before.
+    x, y = Value(0.5), Value(-1.5)
+    a = x * y  # climbed through
+    b = a + x  # climbed through
+    c = a * b  # two interior parents: a frame
+    d = c.tanh() + b  # two interior parents
+    root = d * d
+    root.backward()
+    first = [n.grad for n in (a, b, c, d, root)]
+    for n in (a, b, c, d, root):
+        n.grad = 1e6
+    root.backward()
+    assert [n.grad for n in (a, b, c, d, root)] == first
+
+
 def test_backward_of_a_leaf_seeds_one_and_accumulates():
     x = Value(4.0)
     x.backward()
