@@ -49,7 +49,7 @@ def _sort(roots: list[Value], leaves: bool, found: list[Value], zero: bool = Fal
             for p in parents:
                 if p._mark is token:
                     continue
-                if p._prim is not None:
+                if p.parents:
                     frame = _climb(p, token, order, found, leaves, zero)
                     if frame is not None:
                         stack.append(frame)
@@ -90,7 +90,7 @@ def _climb(
         for q in above:
             if q._mark is token:
                 continue
-            if q._prim is None:
+            if not q.parents:
                 q._mark = token
                 found.append(q)
                 if leaves:
@@ -100,7 +100,7 @@ def _climb(
             elif q is not nxt:  # a second unplaced parent: p needs a frame
                 if leaves:  # list p's leaves first, before anything above p is placed
                     for r in above:
-                        if r._prim is None and r._mark is not token:
+                        if not r.parents and r._mark is not token:
                             r._mark = token
                             order.append(r)
                 return p, iter(above), waiting
@@ -154,8 +154,8 @@ def _walk(order: list[Value], create_graph: bool) -> None:
             if arity % 2:
                 parents[-1].grad += g
             continue
-        # Read as an attribute, not called as prim.vjp(...): the interpreter looks a function
-        # held by the row (not a method of its class) up the slow way at each such call.
+        # Read as an attribute, not called as prim.vjp(...): CPython 3.11 does not specialise
+        # that lookup for a function held by the row (not a method of its class).
         vjp = prim.vjp
         # unpacking the common arities by hand roughly halves the time of the walk
         if len(parents) == 2:

@@ -21,17 +21,19 @@ def model_outputs(model: Any, x: Any) -> list[Value]:
     return [out] if isinstance(out, Value) else list(out)
 
 
-_READ_ONCE = (Neuron.__call__, Layer.__call__, MLP.__call__)
+# the calls that are _run(inputs, _read()), with the name their errors give the model
+_READ_ONCE = {Neuron.__call__: "Neuron", Layer.__call__: "Layer", MLP.__call__: "MLP"}
 
 
 def outputs_of_rows(model: Any, rows: list[Any]) -> list[list[Value]]:
-    """``model_outputs`` of each row. A Neuron, Layer or MLP reads the numbers of its
-    parameters once for all the rows (its call is ``_run(inputs, _read())``): a batch of
-    100 samples through MLP(2, [16, 16, 1]) read each weight 100 times. A model of any
-    other kind, a subclass with a call of its own included, is called once a row."""
-    if type(model).__call__ not in _READ_ONCE:
+    """``model_outputs`` of each row. A Neuron, Layer or MLP (its call is
+    ``_run(inputs, _read())``) reads the numbers of its parameters once for all the rows,
+    where calling it row by row would read each weight once a row. A model of any other
+    kind, a subclass with a call of its own included, is called once a row."""
+    where = _READ_ONCE.get(type(model).__call__)
+    if where is None:
         return [model_outputs(model, x) for x in rows]
-    numbers, run, where = model._read(), model._run, type(model).__name__
+    numbers, run = model._read(), model._run
     outs = [run(as_inputs(x, model.nin, where), numbers) for x in rows]
     return [[out] for out in outs] if isinstance(model, Neuron) else outs
 

@@ -1,6 +1,7 @@
 """Neuron, Layer and MLP: shapes, names, initialisation, inputs, and gradients against central differences."""
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -235,6 +236,26 @@ def test_outputs_of_rows_call_a_model_with_a_call_of_its_own_once_a_row():
     assert [o.data for out in outputs_of_rows(lambda x: Value(x[0]) * 3.0, rows) for o in out] == [1.5, 3.0]
 
 
-def test_outputs_of_rows_refuse_a_bad_row_as_the_model_does():
-    with pytest.raises(ValueError, match="MLP: expects 3 inputs, got 2"):
-        outputs_of_rows(MLP(3, [2]), [[0.0, 1.0, 2.0], [1.0, 2.0]])
+def test_outputs_of_rows_run_every_row_on_the_one_reading():
+    # the numbers _read gave are the ones used: doubled numbers give a doubled linear model
+    model, twice = Layer(2, 3, rng=np.random.default_rng(4)), Layer(2, 3, rng=np.random.default_rng(4))
+    for p in twice.parameters():
+        p.data *= 2.0
+    model._read = lambda: [([2.0 * w for w in ws], 2.0 * b) for ws, b in Layer._read(model)]
+    rows = [[0.5, -1.0], [2.0, 0.25]]
+    assert [[o.data for o in out] for out in outputs_of_rows(model, rows)] == [
+        [o.data for o in model_outputs(twice, x)] for x in rows
+    ]
+
+
+class _Named(MLP):  # a subclass that keeps MLP's call
+    pass
+
+
+@pytest.mark.parametrize("make", [lambda: MLP(3, [2]), lambda: _Named(3, [2])])
+@pytest.mark.parametrize("row", [[1.0, 2.0], [1.0, "a", 2.0], [1.0, float("nan"), 2.0]])
+def test_outputs_of_rows_refuse_a_bad_row_as_the_model_does(make, row):
+    with pytest.raises((ValueError, TypeError)) as one:
+        make()(row)
+    with pytest.raises(type(one.value), match=re.escape(str(one.value))):
+        outputs_of_rows(make(), [[0.0, 1.0, 2.0], row])
