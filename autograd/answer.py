@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from .backprop import grad
-from .mistakes import SLIPS, Report, and_more, close, fits, name_mistake, slipped
+from .gradcheck import passes
+from .mistakes import SLIPS, Report, and_more, fits, name_mistake, slipped
 from .value import Value
 
 __all__ = ["check_answer"]
@@ -78,7 +79,7 @@ def check_answer(
     if len(got) != len(exp):
         shape = f"a list of {len(expected)}" if isinstance(expected, list) else "one number"
         return Report(title, problems=[f"expected {shape} ({len(exp)} numbers in all), got {len(got)} numbers"])
-    bad = [k for k in range(len(exp)) if not close(got[k], exp[k], 1e-6, 1e-9)]
+    bad = [k for k in range(len(exp)) if not passes(got[k], exp[k], atol=1e-9, rtol=1e-6)]
     if not bad:
         return Report(title, checked=f"{_show(answer)} agrees with the engine at {_point(at)}")
     others = {}

@@ -3,7 +3,8 @@
 The order is found iteratively (an explicit stack, no recursion), so a chain of a million
 nodes is no problem. ``backward`` and ``grad`` share the one walk, ``_walk``: it
 visits nodes in reverse topological order and hands each node's upstream gradient to the
-``vjp`` rule of its primitive, summing what arrives at a node along several paths. The
+``vjp`` rule of its primitive (the dot row's rule it applies in place, term by term, in the
+table's order), summing what arrives at a node along several paths. The
 walk accumulates in ``.grad``; ``grad`` puts every ``.grad`` back as it found it, and
 ``backward`` puts the leaves' back when the walk fails, so a leaf gets all of a pass's
 gradient or none of it.

@@ -21,7 +21,8 @@ import numpy as np
 from .arraymath import ARRAY
 from .backprop import grad
 from .extend import NotWritten, Operation, PrimitiveError, arity
-from .mistakes import KINK, SLIPS, G, Report, and_more, central, close, name_mistake, slipped
+from .gradcheck import central_differences, passes
+from .mistakes import KINK, SLIPS, G, Report, and_more, name_mistake, slipped
 from .modes import enable_grad
 from .primitives import FLOAT, PRIMITIVES, VALUE, FloatMath, Primitive
 from .value import Value, apply
@@ -167,7 +168,7 @@ def _check(
 
     if reference is not None:  # the forward value
         refs = [float(reference(*x)) for x in pts]
-        bad = [i for i, (o, r) in enumerate(zip(outs, refs)) if not close(o, r, 1e-9, 1e-12)]
+        bad = [i for i, (o, r) in enumerate(zip(outs, refs)) if not passes(o, r, atol=1e-12, rtol=1e-9)]
         if bad:
             why = name_mistake([outs[i] for i in bad], [refs[i] for i in bad], {}, [0.5] * len(bad), [], False)
             i = bad[0]
@@ -179,12 +180,12 @@ def _check(
             return
 
     grads = [prim.vjp(FLOAT, G, o, *x) for o, x in zip(outs, pts)]
-    numeric = [central(lambda y: prim.forward(FLOAT, *y), x) for x in pts]
+    numeric = [central_differences(lambda y: prim.forward(FLOAT, *y), x) for x in pts]
     first_ok = True
     for i in range(n):
         got = [float(gr[i]) for gr in grads]
         exp = [G * nu[i] for nu in numeric]
-        bad = [k for k in range(len(pts)) if not close(got[k], exp[k])]
+        bad = [k for k in range(len(pts)) if not passes(got[k], exp[k])]
         if not bad:
             continue
         first_ok = False
@@ -272,9 +273,9 @@ def _check_second(prim: Primitive, names: list[str], pts: list[tuple[float, ...]
             def grad_i(y: list[float], i: int = i) -> float:
                 return float(prim.vjp(FLOAT, G, prim.forward(FLOAT, *y), *y)[i])
 
-            exp = central(grad_i, x)
+            exp = central_differences(grad_i, x)
             exp.append(float(prim.vjp(FLOAT, G, prim.forward(FLOAT, *x), *x)[i]) / G)
-            bad = [j for j in range(n + 1) if not close(got[j], exp[j])]
+            bad = [j for j in range(n + 1) if not passes(got[j], exp[j])]
             if not bad:
                 continue
             wrt = (names + ["g"])[bad[0]]

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import checks
-from .steps import Walk, graph_order
+from .steps import Walk
 from .value import Value
 
 __all__ = ["DEFAULT_MAX_NODES", "DIRECTIONS", "DrawOptions", "Scene", "classify", "format_number"]
@@ -192,10 +192,7 @@ class Scene:
     """A graph read once for drawing: order, kinds, names, which Values are drawn, and
     (with ``backward``) the walk. Everything that does not change between frames."""
 
-    def __init__(self, root: Value, options: DrawOptions, walk: Walk | None = None) -> None:
-        if walk is None:
-            order, index = graph_order(root)
-            walk = Walk(order, index)
+    def __init__(self, walk: Walk, options: DrawOptions) -> None:
         self.options = options
         self.walk = walk
         self.order = walk.order

@@ -48,7 +48,7 @@ class StepThrough:
         self._build(self.base)
 
     def _build(self, walk: Walk) -> None:
-        self.scene = Scene(self.root, self.options, walk)
+        self.scene = Scene(walk, self.options)
         self.questions: list[Question] = questions(self.scene) if self.predict else []
 
     @property

@@ -17,6 +17,10 @@ from .value import Value
 
 Fn = Callable[[list[Value]], Value]
 
+EPS, ATOL, RTOL = 1e-6, 1e-6, 1e-4
+"""The step of the central differences and the tolerances every check of the engine uses
+unless told otherwise (``gradcheck``, and ``check_primitive`` through ``autograd.mistakes``)."""
+
 
 class GradcheckError(AssertionError):
     """An analytic derivative that disagrees with its numerical estimate."""
@@ -30,17 +34,27 @@ def _eval(f: Fn, xs: Sequence[float]) -> float:
     return y.data
 
 
-def numerical_grad(f: Fn, xs: Sequence[float], eps: float = 1e-6) -> list[float]:
+def numerical_grad(f: Fn, xs: Sequence[float], eps: float = EPS) -> list[float]:
     """(f(x + eps·eᵢ) − f(x − eps·eᵢ)) / 2eps for each i."""
     eps = real(eps, "eps (the step)", "numerical_grad", above=0.0)
+    return central_differences(lambda v: _eval(f, v), xs, eps)
+
+
+def central_differences(f: Callable[[list[float]], float], xs: Sequence[float], eps: float = EPS) -> list[float]:
+    """(f(x + eps·eᵢ) − f(x − eps·eᵢ)) / 2eps for each i, for f on floats."""
     out = []
     for i in range(len(xs)):
         up = list(xs)
         down = list(xs)
         up[i] += eps
         down[i] -= eps
-        out.append((_eval(f, up) - _eval(f, down)) / (2.0 * eps))
+        out.append((f(up) - f(down)) / (2.0 * eps))
     return out
+
+
+def passes(analytic: float, numeric: float, atol: float = ATOL, rtol: float = RTOL) -> bool:
+    """The rule of every check: abs err <= atol + rtol·|numeric| (nan never passes)."""
+    return abs(analytic - numeric) <= atol + rtol * abs(numeric)
 
 
 def _table(title: str, rows: list[tuple[str, float, float]], atol: float, rtol: float) -> str:
@@ -48,23 +62,23 @@ def _table(title: str, rows: list[tuple[str, float, float]], atol: float, rtol: 
     for name, a, n in rows:
         err = abs(a - n)
         rel = err / abs(n) if n != 0.0 else float("inf") if err else 0.0
-        flag = "  <-- fails" if not err <= atol + rtol * abs(n) else ""
+        flag = "  <-- fails" if not passes(a, n, atol, rtol) else ""
         lines.append(f"{name:>14} {a:>14.8g} {n:>14.8g} {err:>10.2e} {rel:>10.2e}{flag}")
     lines.append(f"(passes where abs err <= atol + rtol*|numeric|, atol={atol:g}, rtol={rtol:g})")
     return "\n".join(lines)
 
 
 def _check(title: str, rows: list[tuple[str, float, float]], atol: float, rtol: float) -> None:
-    if any(not abs(a - n) <= atol + rtol * abs(n) for _, a, n in rows):
+    if any(not passes(a, n, atol, rtol) for _, a, n in rows):
         raise GradcheckError(_table(title, rows, atol, rtol))
 
 
 def gradcheck(
     f: Fn,
     xs: Sequence[float],
-    eps: float = 1e-6,
-    atol: float = 1e-6,
-    rtol: float = 1e-4,
+    eps: float = EPS,
+    atol: float = ATOL,
+    rtol: float = RTOL,
     order: int = 1,
 ) -> bool:
     """True if f's analytic derivatives at xs match central differences; else raise.

@@ -17,13 +17,13 @@ from itertools import combinations
 from typing import Any
 
 from .backprop import topological_order
+from .gradcheck import passes
 from .primitives import FLOAT
 from .value import Value
 
-__all__ = ["Report", "name_mistake", "close", "fits", "slipped", "central", "and_more", "SLIPS"]
+__all__ = ["Report", "name_mistake", "fits", "slipped", "and_more", "SLIPS"]
 
 G = 1.7  # the upstream gradient of the check: neither 1 nor a factor a mistake could make
-EPS, ATOL, RTOL = 1e-6, 1e-6, 1e-4  # gradcheck's step and tolerances
 KINK = 0.01  # how far every argument of a kink (relu, abs, step, sign) stays from it
 LN10 = math.log(10.0)
 
@@ -91,12 +91,8 @@ def slipped(y: Value, xs: Sequence[Value], row: str, vjp: Callable[..., Any]) ->
     return [gs.get(id(x), 0.0) for x in xs]
 
 
-def close(a: float, b: float, rtol: float = RTOL, atol: float = ATOL) -> bool:
-    return abs(a - b) <= atol + rtol * abs(b)
-
-
 def fits(got: list[float], predicted: list[float | None]) -> bool:
-    return all(p is not None and close(x, p, 1e-3, 1e-7) for x, p in zip(got, predicted))
+    return all(p is not None and passes(x, p, atol=1e-7, rtol=1e-3) for x, p in zip(got, predicted))
 
 
 def _factor_mistakes(with_g: bool) -> tuple[list[tuple[float, str]], list[tuple[float, str]]]:
@@ -140,13 +136,3 @@ def name_mistake(
 
 def and_more(bad: list[int]) -> str:
     return f" (and at {len(bad) - 1} more point{'s' * (len(bad) > 2)})" if len(bad) > 1 else ""
-
-
-def central(f: Callable[[list[float]], float], x: Sequence[float]) -> list[float]:
-    out = []
-    for j in range(len(x)):
-        up, down = list(x), list(x)
-        up[j] += EPS
-        down[j] -= EPS
-        out.append((f(up) - f(down)) / (2.0 * EPS))
-    return out

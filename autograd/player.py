@@ -96,7 +96,7 @@ def player_fragment(data: dict[str, Any]) -> str:
 def player_html(root: Value, title: str | None = None, options: DrawOptions | None = None, **opts: Any) -> str:
     """The player of ``root``'s backward pass as one HTML page (text)."""
     options = DrawOptions.of(options, **{"auto_label": True, **opts, "backward": True})
-    scene = Scene(root, options, Walk.of(root))
+    scene = Scene(Walk.of(root), options)
     heading = title or options.title or "backward pass, step by step"
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
@@ -117,4 +117,4 @@ def save_player(
     """Write the step-through of ``root``'s backward pass to ``path`` as one HTML file (no
     network needed to open it); ``opts`` are drawing options. Returns the path."""
     html = player_html(root, title, options, **opts)
-    return write_atomic(Path(path), html.encode("utf-8"))
+    return write_atomic(path, html)

@@ -14,7 +14,8 @@ higher-order derivatives) or the compiled replay's numpy backends in ``autograd.
 (one entry per sample, for replaying a recorded graph over a batch). Operators ``+ - * /``
 work on all of them, so most rules are written with them alone; everything else goes
 through ``m``. The plain backward, the
-higher-order gradients, the drawing and the compiled replay all read this one table.
+higher-order gradients, the drawing and the compiled replay all read this one table (the
+plain walk applies the dot row's ``scale_each`` in place rather than through its vjp).
 
 Every row enters it through ``define``, the built-in rows below as much as the rows users add
 with ``autograd.primitive`` (``autograd.extend`` names all the extension points).

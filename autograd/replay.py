@@ -196,7 +196,7 @@ class CompiledGraph:
         parameters' gradients summed over the batch. ``careful``: each step under its own
         errstate, explaining a domain problem, and adding up with inf − inf giving nan as in the
         plain engine."""
-        V, G = self._V, self._G
+        G = self._G
         G.fill(0.0)
         G[self.plan.loss_row] = seed
         pgrad = self._pgrad
@@ -206,14 +206,14 @@ class CompiledGraph:
             if not req:
                 continue
             if not careful:
-                step.accumulate(G, pgrad, step.local(V, G, pgrad))
+                step.accumulate(G, pgrad, step.local())
                 continue
             try:
                 with np.errstate(divide="raise", invalid="raise", over="ignore", under="ignore"):
-                    grads = step.local(V, G, pgrad)
+                    grads = step.local()
             except FloatingPointError:
                 with np.errstate(all="ignore"):
-                    grads = step.local(V, G, pgrad)
+                    grads = step.local()
                     self._explain(step, G, grads)
             with np.errstate(all="ignore"):
                 step.accumulate(G, pgrad, grads)

@@ -96,7 +96,7 @@ class ElementwiseStep:
             self.args = [V[o] if v is None else v for o, v in zip(self.operands, self.views)]
         self.out_v[...] = self.prim.forward(self.math, *self.args)
 
-    def local(self, V: np.ndarray, G: np.ndarray, pgrad: np.ndarray) -> list[Any]:
+    def local(self) -> list[Any]:
         return self.prim.vjp(self.math, self.g_v, self.out_v, *self.args)
 
     def accumulate(self, G: np.ndarray, pgrad: np.ndarray, grads: list[Any]) -> None:
@@ -148,12 +148,12 @@ class LayerStep:
         self.w_all_params = bool(is_param.all())
         self.w_pos = np.flatnonzero(is_param)
         self.w_pid = flat[is_param]
-        self.w_unique = len(np.unique(self.w_pid)) == len(self.w_pid)
+        self.w_unique = is_unique(self.w_pid)
         if b_idx is not None:
             b_param = b_idx < n_params
             self.b_pos = np.flatnonzero(b_param)
             self.b_pid = b_idx[b_param]
-            self.b_unique = len(np.unique(self.b_pid)) == len(self.b_pid)
+            self.b_unique = is_unique(self.b_pid)
         self.block = parameter_block(w_idx, b_idx, n_params)
         self.exclusive = False
         """Set by the plan: the layer's parameters are one block that no other step reads, so
@@ -201,7 +201,7 @@ class LayerStep:
         if out is not self.out_v:
             self.out_v[...] = out
 
-    def local(self, V: np.ndarray, G: np.ndarray, pgrad: np.ndarray) -> list[Any]:
+    def local(self) -> list[Any]:
         return DOT.vjp(self.math, self.g_v, self.out_v, *self.args)
 
     def add_input_grads(self, G: np.ndarray, dX: np.ndarray) -> None:

@@ -103,9 +103,7 @@ class Drawing:
 
 
 def _scene(root: Value, options: DrawOptions) -> Scene:
-    if not isinstance(root, Value):
-        raise TypeError(f"draw_graph needs a Value to draw, got {root!r} of type {type(root).__name__}")
-    return Scene(root, options, Walk.of(root))
+    return Scene(Walk.of(root), options)  # graph_order refuses a root that is not a Value
 
 
 def draw_graph(root: Value, *, step: int | None = None, options: DrawOptions | None = None, **opts: Any) -> Drawing:
@@ -145,8 +143,10 @@ def backward_frames(root: Value, *, options: DrawOptions | None = None, **opts: 
     """One drawing per step of the backward walk, in order: frame k is ``draw_graph(root,
     backward=True, step=k)`` (the node just visited outlined in red, gradients filled in so
     far). The walk and the layout are computed once for all frames; no ``.grad`` changes."""
-    options = DrawOptions.of(options, **opts, backward=True)
-    scene = _scene(root, options)
+    yield from _frames(_scene(root, DrawOptions.of(options, **opts, backward=True)))
+
+
+def _frames(scene: Scene) -> Iterator[Drawing]:
     layout: SvgDrawing | None = None
     for k in range(1, len(scene.walk.steps) + 1):
         frame = Drawing(scene, k, layout)
@@ -168,9 +168,10 @@ def save_frames(
     fmt = _check_format(format)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    width = max(3, len(str(backward_steps(root))))
+    scene = _scene(root, DrawOptions.of(opts.pop("options", None), **opts, backward=True))
+    width = max(3, len(str(len(scene.walk.steps))))
     paths = []
-    for k, frame in enumerate(itertools.islice(backward_frames(root, **opts), limit), start=1):
+    for k, frame in enumerate(itertools.islice(_frames(scene), limit), start=1):
         paths.append(write_graph(frame, directory / f"{prefix}_{k:0{width}d}.{fmt}", fmt))
     return paths
 
