@@ -9,24 +9,13 @@ from pathlib import Path
 
 import pytest
 from browsers import start_chromium
+from graphs import lecture
 
-from autograd import Value
 from autograd.explorer import StepThrough
 from autograd.player import asset
 from autograd.viz import save_player
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-
-
-def lecture() -> Value:
-    w, x, b, t = Value(2.0, "w"), Value(-1.0, "x"), Value(0.5, "b"), Value(1.0, "t")
-    z = w * x + b
-    z.label = "z"
-    y = 1 / (1 + (-z).exp())
-    y.label = "y"
-    L = (y - t) ** 2 / 2
-    L.label = "L"
-    return L
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +61,7 @@ def _keys(driver, *keys) -> None:
 def test_player_steps_with_buttons_and_keys(browser, tmp_path):
     from selenium.webdriver.common.keys import Keys
 
-    root = lecture()
+    root = lecture()[0]
     st = StepThrough(root)
     path = save_player(root, tmp_path / "player.html")
     browser.get(path.as_uri())
@@ -154,7 +143,7 @@ def test_widget_front_end_in_a_harness_page(browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    st = StepThrough(lecture())
+    st = StepThrough(lecture()[0])
     browser.get(_harness(tmp_path, st))
     _press(browser, "▶")
     _keys(browser, Keys.ARROW_RIGHT)
@@ -180,7 +169,7 @@ def test_widget_predict_mode_in_a_harness_page(browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    st = StepThrough(lecture(), predict=True)
+    st = StepThrough(lecture()[0], predict=True)
     browser.get(_harness(tmp_path, st))
     _press(browser, "▶")  # the first gradient must be predicted before step 1
     assert _state(browser)["step"] == "0"

@@ -9,6 +9,7 @@ import re
 import shutil
 
 import pytest
+from graphs import lecture
 
 from autograd import Value, grad, topological_order
 from autograd.viz import (
@@ -69,18 +70,6 @@ def row(attrs: str, name: str) -> str:
     m = re.search(rf"{name}</font></td><td[^>]*>(.*?)</td>", attrs)
     assert m, (name, attrs)
     return re.sub(r"<[^>]+>", "", m.group(1)).strip()
-
-
-def lecture():
-    """The lecture's neuron: z = wx + b, y = σ(z) written as 1/(1 + exp(−z)), L = ½(y − t)²."""
-    w, x, b, t = Value(2.0, "w"), Value(-1.0, "x"), Value(0.5, "b"), Value(1.0, "t")
-    z = w * x + b
-    z.label = "z"
-    y = 1 / (1 + (-z).exp())
-    y.label = "y"
-    L = (y - t) ** 2 / 2
-    L.label = "L"
-    return L, {"w": w, "x": x, "b": b, "t": t, "z": z, "y": y}
 
 
 # by hand (natural log): z = 2·(−1) + 0.5 = −1.5, y = σ(−1.5), L = ½(y − 1)²

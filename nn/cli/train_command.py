@@ -17,7 +17,7 @@ from ..objectives import LOSS_NAMES, outputs_for
 from ..optim import SGD, Adam, Schedule, constant, inverse_sqrt, linear_decay
 from .arguments import fraction, hidden_sizes, non_negative_float, positive_float, positive_int
 from .datasets import add_data_options, data_record, load_data
-from .errors import CommandError, InputError, UsageError
+from .errors import CommandError, UsageError
 from .run_folder import check_out, format_accuracy, summary, write_run
 
 OPTIMIZERS = ("sgd", "momentum", "adam")
@@ -82,14 +82,13 @@ def fill_defaults(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Train as the options say and write the run folder; returns 0 (1 when it diverged)."""
+    """Train as the options say and write the run folder; returns 0. A run that diverged
+    writes nothing and raises ``CommandError`` (exit status 1)."""
     fill_defaults(args)
     check_out(args.out)
     X, y = load_data(args)
     size = len(y)
-    classes = int(y.max()) + 1 if y.dtype.kind in "iu" else None
-    if classes is not None and y.min() < 0:
-        raise InputError(f"class labels must be 0, 1, ...; the data has label {int(y.min())}")
+    classes = int(y.max()) + 1 if y.dtype.kind in "iu" else None  # load_data's labels are 0..C-1
     loss = args.loss or ("ce" if classes is not None else "mse")
     try:
         nout = outputs_for(loss, classes)
