@@ -187,6 +187,13 @@ class GradText:
     text: str
     state: str
 
+    @property
+    def shown(self) -> str:
+        """As the SVG drawing and the player print it: "not yet", "0.25 so far" or "0.25"."""
+        if self.state == "unknown":
+            return "not yet"
+        return self.text + " so far" if self.state == "partial" else self.text
+
 
 class Scene:
     """A graph read once for drawing: order, kinds, names, which Values are drawn, and
@@ -224,9 +231,14 @@ class Scene:
         """The gradient row of Value i, given the state of the walk (None: ``.grad`` as is)."""
         if received is None or waiting is None:
             return GradText(format_number(self.order[i].grad), "value")
-        if i != self.root and waiting[i] == self.walk.consumers[i]:
+        return self.grad_at(i, received[i], waiting[i])
+
+    def grad_at(self, i: int, total: float, waiting: int) -> GradText:
+        """The gradient row of Value i that has received ``total`` and waits for ``waiting``
+        more contributions: unknown before the first (the root never is), then partial."""
+        if i != self.root and waiting == self.walk.consumers[i]:
             return GradText("?", "unknown")
-        return GradText(format_number(received[i]), "partial" if waiting[i] else "known")
+        return GradText(format_number(total), "partial" if waiting else "known")
 
     def state(self, steps_done: int | None) -> tuple[list[float] | None, list[int] | None]:
         """The walk's state after ``steps_done`` steps (None: the whole walk); (None, None)

@@ -21,7 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from .drawing import DrawOptions, Scene, format_number
+from .drawing import DrawOptions, Scene
 from .explain import step_text
 from .files import PathLike, write_atomic
 from .steps import Walk
@@ -37,12 +37,9 @@ def asset(name: str) -> str:
 
 
 def _display(scene: Scene, j: int, total: float, waiting: int) -> tuple[str, str]:
-    """The grad text of Value j with ``waiting`` contributions still to come."""
-    if waiting == scene.walk.consumers[j]:
-        return "not yet", "unknown"
-    if waiting:
-        return f"{format_number(total)} so far", "partial"
-    return format_number(total), "known"
+    """The grad text of Value j with ``waiting`` contributions still to come, as the SVG shows it."""
+    g = scene.grad_at(j, total, waiting)
+    return g.shown, g.state
 
 
 def payload(scene: Scene, leaves: list[dict[str, Any]] | None = None, predict: bool = False) -> dict[str, Any]:

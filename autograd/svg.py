@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .drawing import Scene, format_number
+from .drawing import GradText, Scene, format_number
 from .layout import Layout, choose_direction, layered_layout
 from .style import (
     BACKWARD_NOTE,
@@ -300,19 +300,19 @@ class SvgDrawing:
             else:
                 g = scene.grad_text(i, received, waiting)
                 parts.append(f'<text x="{left:.1f}" y="{ty:.1f}" font-size="10" fill="{MUTED}">grad</text>')
-                parts.append(self._grad(i, right, ty, g.text, g.state))
+                parts.append(self._grad(i, right, ty, g))
             ty += ROW
         parts.append("</g>")
         return "".join(parts)
 
     @staticmethod
-    def _grad(i: int, right: float, ty: float, text: str, state: str) -> str:
+    def _grad(i: int, right: float, ty: float, g: GradText) -> str:
+        state = g.state
         colour = MUTED if state in ("unknown", "partial") else (GRAD_COLOUR if state == "known" else "#111827")
         weight = ' font-weight="bold"' if state == "known" else ""
-        shown = "not yet" if state == "unknown" else (text + " so far" if state == "partial" else text)
         return (
             f'<text id="g{i}" x="{right:.1f}" y="{ty:.1f}" text-anchor="end" fill="{colour}"{weight} '
-            f'data-state="{state}">{escape(shown)}</text>'
+            f'data-state="{state}">{escape(g.shown)}</text>'
         )
 
     def _circle(self, i: int, x: float, y: float, r: float, current: int | None) -> str:
