@@ -147,9 +147,9 @@ class Setup:
     y_train: np.ndarray
     y_test: np.ndarray
     grid: np.ndarray
-    neuron_grid: np.ndarray
+    """The boundary's BOUNDARY_GRID² points, then the neuron pictures' NEURON_GRID² points."""
     probe: CompiledGraph
-    neuron_probe: CompiledGraph
+    """Every neuron's output, traced once: one forward pass over ``grid`` draws every view."""
     points: dict[str, Any]
     test_loss: list[float] = field(default_factory=list)
     """The test set's loss after each epoch (empty without a test set)."""
@@ -198,10 +198,8 @@ def build_setup(settings: Any) -> Setup:
         X_test=Xte,
         y_train=ytr,
         y_test=yte,
-        grid=np.column_stack([xx.ravel(), yy.ravel()]),
-        neuron_grid=np.column_stack([nx.ravel(), ny.ravel()]),
+        grid=np.column_stack([np.concatenate([xx.ravel(), nx.ravel()]), np.concatenate([yy.ravel(), ny.ravel()])]),
         probe=trace_neurons(model),
-        neuron_probe=trace_neurons(model),
         points=points,
     )
 
@@ -227,8 +225,10 @@ def render(setup: Setup) -> tuple[bytes, bytes, dict[str, Any]]:
     the rest (network, curves, summary line) as plain data, for the ``Playground`` to send."""
     run, model = setup.run, setup.model
     n_out = model.layers[-1].nout
-    scores = setup.probe.forward(setup.grid)[:, -n_out:].reshape(BOUNDARY_GRID, BOUNDARY_GRID, n_out)
-    hidden = setup.neuron_probe.forward(setup.neuron_grid)[:, :-n_out]
+    out = setup.probe.forward(setup.grid)
+    cells = BOUNDARY_GRID * BOUNDARY_GRID
+    scores = out[:cells, -n_out:].reshape(BOUNDARY_GRID, BOUNDARY_GRID, n_out)
+    hidden = out[cells:, :-n_out]
     h = run.history
     keep = views.thin(h.epochs)
     view = {
