@@ -11,6 +11,7 @@ from ..demo import DEMO, demo_setup
 from ..evaluation import evaluate
 from ..loop import fit
 from .arguments import seed_int
+from .datasets import data_record
 from .neuron_table import neuron_table
 from .run_folder import check_out, summary, write_run
 
@@ -48,8 +49,11 @@ def run(args: argparse.Namespace) -> int:
     info = {
         "command": "demo",
         "title": "chaingrad demo: two moons",
-        "data": {"name": "moons", "path": None, "samples": DEMO.samples, "noise": DEMO.noise, "classes": None}
-        | {"seed": args.seed, "size": len(y), "classes_found": 2},
+        "data": data_record(
+            argparse.Namespace(data="moons", samples=DEMO.samples, noise=DEMO.noise, classes=None, seed=args.seed),
+            len(y),
+            2,
+        ),
         "split": {"test_fraction": 0.0, "seed": args.seed, "train": len(y), "test": 0},
         "model": model.config(),
         "loss": DEMO.loss,
