@@ -72,16 +72,6 @@ def load_dense(model: Module, layers: list[Dense], where: str) -> None:
                 f"{where}: layer {k} of the model has weight {a.weight.shape} and bias {a.bias.shape}, "
                 f"the file has {b.weight.shape} and {b.bias.shape}"
             )
-    state: dict[str, float] = {}
-    prefix = "" if isinstance(model, Neuron) else None
-    for k, layer in enumerate(layers):
-        for j in range(layer.weight.shape[0]):
-            if prefix is not None:
-                base = prefix
-            elif isinstance(model, Layer):
-                base = f"neurons.{j}."
-            else:
-                base = f"layers.{k}.neurons.{j}."
-            state.update({f"{base}w.{i}": float(v) for i, v in enumerate(layer.weight[j].tolist())})
-            state[f"{base}b"] = float(layer.bias[j])
-    model.load_state_dict(state)
+    # named_parameters lists, layer by layer and neuron by neuron, the weights and then the bias
+    values = [float(v) for d in layers for w, b in zip(d.weight.tolist(), d.bias.tolist()) for v in (*w, b)]
+    model.load_state_dict({name: v for (name, _), v in zip(model.named_parameters(), values)})
