@@ -22,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="{demo,train,evaluate,draw,export}")
     for command in COMMANDS:
         sub_parser = command.register(sub)
-        sub_parser.set_defaults(usage=sub_parser.format_usage())
+        sub_parser.set_defaults(parser=sub_parser)  # its usage is formatted only for a usage error
     return parser
 
 
@@ -41,5 +41,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except CommandError as e:
         if e.status == EXIT_USAGE:  # as argparse does for its own usage errors
-            sys.stderr.write(args.usage)
+            sys.stderr.write(args.parser.format_usage())
         return report(args.command, e)
