@@ -20,13 +20,18 @@ from .value import Value
 __all__ = ["check_answer"]
 
 
+def _run(f: Callable[..., Any], at: dict[str, Any], wrt: str) -> tuple[Any, dict[str, Any], Any, list[Value]]:
+    """f's output on fresh Values at ``at``, those Values, and the argument ``wrt`` both as
+    given (one Value or a list) and as a list."""
+    vals = {k: [Value(u) for u in v] if isinstance(v, list) else Value(v) for k, v in at.items()}
+    target = vals[wrt]
+    return f(**vals), vals, target, target if isinstance(target, list) else [target]
+
+
 def _engine_answer(f: Callable[..., Any], at: dict[str, Any], wrt: str) -> tuple[Any, Any, dict[str, Any]]:
     """The engine's derivative of f at ``at`` with respect to ``wrt``: a number, a list (a list
     argument, or a list of outputs) or a matrix J[a][b] = ∂outₐ/∂wrt_b. Also f's value."""
-    vals = {k: [Value(u) for u in v] if isinstance(v, list) else Value(v) for k, v in at.items()}
-    out = f(**vals)
-    target = vals[wrt]
-    inputs = target if isinstance(target, list) else [target]
+    out, vals, target, inputs = _run(f, at, wrt)
 
     def d(y: Value) -> Any:
         gs = [float(v) for v in grad(y, inputs)]
@@ -108,10 +113,7 @@ def check_answer(
 
 def _slipped(f: Callable[..., Any], at: dict[str, Any], wrt: str, row: str, wrong: Callable[..., Any]) -> list[float]:
     """The answer, flat, of a derivation that used the wrong rule at every node of ``row``."""
-    vals = {k: [Value(u) for u in v] if isinstance(v, list) else Value(v) for k, v in at.items()}
-    out = f(**vals)
-    target = vals[wrt]
-    inputs = target if isinstance(target, list) else [target]
+    out, _, _, inputs = _run(f, at, wrt)
     return [d for y in ([out] if isinstance(out, Value) else out) for d in slipped(y, inputs, row, wrong)]
 
 
