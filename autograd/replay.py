@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .arraymath import BLOCK
 from .labels import fill_one_hot
 from .plan import Step, make_plan
 from .primitives import FLOAT
@@ -235,7 +236,10 @@ class CompiledGraph:
         else:
             bad = np.zeros(V[step.out].shape, dtype=bool)
             for d in grads:
-                bad |= ~np.isfinite(np.broadcast_to(d, bad.shape))
+                d_bad = ~np.isfinite(d)
+                if step.math is BLOCK:  # one node, d a block of rows (one per operand): any row's sample
+                    d_bad = d_bad.any(axis=0, keepdims=True)
+                bad |= np.broadcast_to(d_bad, bad.shape)
         for j, s in np.argwhere(bad):
             g, out, *args = step.floats(V, G, j, s)
             try:

@@ -524,6 +524,37 @@ def test_domain_error_in_backward_names_the_operation():
         net.backward()
 
 
+def test_domain_error_in_backward_of_a_block_step_names_the_operation_and_sample():
+    # log Σ exp over a block of rows: on sample 1 a score overflows to inf, so the forward is
+    # inf and the backward's exp(score − out) is exp(inf − inf), undefined in the plain engine
+    w = [Value(1.0)]
+    f = lambda xs: Value.logsumexp([(xs[0] * w[0]).exp(), (xs[1] * w[0]).exp()])  # noqa: E731
+    net = trace(f, w, inputs=2)
+    assert "logsumexp over 2 rows" in net.describe()
+    X = np.array([[0.0, 1.0], [1000.0, 1.0]])
+    net.forward(X)
+    with pytest.raises(ValueError, match="exp of nan is undefined") as plain:
+        f([Value(v) for v in X[1]]).backward()
+    with pytest.raises(ValueError, match=r"exp of nan is undefined.*compiled replay \(backward\), node \d+, sample 1"):
+        net.backward()
+    assert str(plain.value) == "exp of nan is undefined (Value.exp)"
+
+
+def test_a_block_step_whose_backward_meets_inf_times_0_carries_on_with_nan_like_the_plain_engine():
+    # a dot over blocks of rows, then ×1e300×1e300: the gradient reaching the dot is inf, and
+    # its weight gradient inf·0 is nan, which the float rule allows (no error, a nan gradient)
+    w = [Value(1.0)]
+    f = lambda xs: Value.dot([xs[0] * w[0], xs[1] * w[0]], [xs[2], xs[3]]) * 1e300 * 1e300  # noqa: E731
+    net = trace(f, w, inputs=4)
+    assert "dot over 2 rows" in net.describe()
+    X = np.array([[1.0, 1.0, 0.0, 1.0]])
+    f([Value(v) for v in X[0]]).backward()
+    assert np.isnan(w[0].grad)
+    w[0].grad = 0.0
+    net.forward(X)
+    assert np.isnan(net.backward(accumulate=False)).all()
+
+
 def test_overflow_is_not_an_error_like_the_plain_engine():
     w = [Value(1.0)]
     net = trace(lambda xs: (xs[0] * w[0]).exp(), w, inputs=1)
