@@ -3,8 +3,8 @@
 The order is found iteratively (an explicit stack, no recursion), so a chain of a million
 nodes is no problem. ``backward`` and ``grad`` share the one walk, ``_walk``: it
 visits nodes in reverse topological order and hands each node's upstream gradient to the
-``vjp`` rule of its primitive (the dot row's rule it applies in place, term by term, in the
-table's order), summing what arrives at a node along several paths. The
+``vjp`` rule of its primitive (the rules of mul, add, sum and dot it applies in place, term
+by term, in the table's order), summing what arrives at a node along several paths. The
 walk accumulates in ``.grad``; ``grad`` puts every ``.grad`` back as it found it, and
 ``backward`` puts the leaves' back when the walk fails, so a leaf gets all of a pass's
 gradient or none of it.
@@ -17,7 +17,7 @@ from math import isfinite
 from typing import Any
 
 from .modes import SORTING, enable_grad
-from .primitives import DOT, FLOAT, VALUE
+from .primitives import DOT, FLOAT, VALUE, distribute, swap
 from .value import Value
 
 
@@ -136,14 +136,27 @@ def _walk(order: list[Value], create_graph: bool) -> None:
         if prim is None:
             continue
         parents = node.parents
-        if prim is DOT:
-            # The dot row's rule (``scale_each``: ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1) applied
-            # in place, in the table's order: a neuron's node builds no lists on the way back.
-            g = node.grad
+        g = node.grad
+        # Read as an attribute, not called as prim.vjp(...): CPython 3.11 does not specialise
+        # that lookup for a function held by the row (not a method of its class).
+        vjp = prim.vjp
+        # Three rules of the table are applied in place, without calling them: mul's ``swap``,
+        # the ``distribute`` of add and sum, and the dot's ``scale_each``. They make most of the
+        # nodes of a chain or a network, and the call and the list it returns were about half
+        # of such a node's time on the way back. Each gives its row's vjp bit for bit (tested).
+        if vjp is swap:
+            a, b = parents
+            a.grad += g * b.data
+            b.grad += g * a.data
+        elif vjp is distribute:
+            for p in parents:
+                p.grad += g
+        elif prim is DOT:
+            # ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1, in the table's order. With g = 0 and a finite
+            # output (so every wᵢ, xᵢ and b is finite) every term is a zero, and adding a zero
+            # leaves a gradient as it is, so the node is skipped: a relu that is off, or a
+            # sample inside the margin, sends nothing back.
             if g == 0.0 and isfinite(node.data):
-                # Every term is then a zero (a finite output means every wᵢ, xᵢ and b is
-                # finite) and adding a zero leaves a gradient as it is, so the node is skipped:
-                # a relu that is off, or a sample inside the margin, sends nothing back.
                 continue
             arity = len(parents)
             n = arity // 2
@@ -154,21 +167,17 @@ def _walk(order: list[Value], create_graph: bool) -> None:
                 x.grad += g * w.data
             if arity % 2:
                 parents[-1].grad += g
-            continue
-        # Read as an attribute, not called as prim.vjp(...): CPython 3.11 does not specialise
-        # that lookup for a function held by the row (not a method of its class).
-        vjp = prim.vjp
         # unpacking the common arities by hand roughly halves the time of the walk
-        if len(parents) == 2:
+        elif len(parents) == 2:
             a, b = parents
-            da, db = vjp(m, node.grad, node.data, a.data, b.data)
+            da, db = vjp(m, g, node.data, a.data, b.data)
             a.grad += da
             b.grad += db
         elif len(parents) == 1:
             a = parents[0]
-            a.grad += vjp(m, node.grad, node.data, a.data)[0]
+            a.grad += vjp(m, g, node.data, a.data)[0]
         else:
-            for p, d in zip(parents, vjp(m, node.grad, node.data, *[p.data for p in parents])):
+            for p, d in zip(parents, vjp(m, g, node.data, *[p.data for p in parents])):
                 p.grad += d
 
 

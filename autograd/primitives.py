@@ -15,7 +15,8 @@ higher-order derivatives) or the compiled replay's numpy backends in ``autograd.
 work on all of them, so most rules are written with them alone; everything else goes
 through ``m``. The plain backward, the
 higher-order gradients, the drawing and the compiled replay all read this one table (the
-plain walk applies the dot row's ``scale_each`` in place rather than through its vjp).
+plain walk applies the rules ``swap``, ``distribute`` and the dot's ``scale_each`` in place
+rather than calling them: most nodes use one of the three).
 
 Every row enters it through ``define``, the built-in rows below as much as the rows users add
 with ``autograd.primitive`` (``autograd.extend`` names all the extension points).
@@ -61,6 +62,18 @@ def scale_each(g: Any, ws: Any, xs: Any) -> list[Any]:
     """The dot's local derivatives times g: ∂(Σ wᵢ·xᵢ)/∂wᵢ = xᵢ and ∂/∂xᵢ = wᵢ (the rule of every
     backend but the matrix one, which sums them over a batch with matrix products)."""
     return [g * x for x in xs] + [g * w for w in ws]
+
+
+def distribute(m: Any, g: Any, out: Any, *args: Any) -> list[Any]:
+    """The rule of add and sum: each parent receives the upstream gradient as it is (every
+    local derivative is 1; the lecture's add gate hands g to all of its inputs)."""
+    return [g] * len(args)
+
+
+def swap(m: Any, g: Any, out: Any, a: Any, b: Any) -> tuple[Any, Any]:
+    """The rule of mul: each parent receives g times the other parent (∂(a·b)/∂a = b,
+    ∂(a·b)/∂b = a; the lecture's mul gate swaps its inputs)."""
+    return g * b, g * a
 
 
 class FloatMath:
@@ -259,10 +272,10 @@ def define(
 
 
 # fmt: off
-ADD     = define("add",     "+",   lambda m, a, b: a + b,          lambda m, g, out, a, b: (g, g))
+ADD     = define("add",     "+",   lambda m, a, b: a + b,          distribute)
 SUB     = define("sub",     "−",   lambda m, a, b: a - b,          lambda m, g, out, a, b: (g, -g))
 NEG     = define("neg",     "−x",  lambda m, a: -a,                lambda m, g, out, a: (-g,))
-MUL     = define("mul",     "×",   lambda m, a, b: a * b,          lambda m, g, out, a, b: (g * b, g * a))
+MUL     = define("mul",     "×",   lambda m, a, b: a * b,          swap)
 DIV     = define("div",     "÷",   lambda m, a, b: m.div(a, b),    lambda m, g, out, a, b: (g / b, -g * out / b))
 POW     = define("pow",     "^",   lambda m, a, b: m.pow(a, b),
                  lambda m, g, out, a, b: (g * b * m.pow_down(a, b), g * out * m.log_or_zero(a)))
@@ -273,7 +286,7 @@ TANH    = define("tanh",    "tanh", lambda m, a: m.tanh(a),        lambda m, g, 
 SIGMOID = define("sigmoid", "σ",   lambda m, a: m.sigmoid(a),      lambda m, g, out, a: (g * out * (1.0 - out),))
 RELU    = define("relu",    "relu", lambda m, a: m.relu(a),        lambda m, g, out, a: (g * m.step(a),))
 ABS     = define("abs",     "|x|", lambda m, a: m.abs(a),          lambda m, g, out, a: (g * m.sign(a),))
-SUM     = define("sum",     "Σ",   lambda m, *args: m.sum(args),   lambda m, g, out, *args: [g] * len(args))
+SUM     = define("sum",     "Σ",   lambda m, *args: m.sum(args),   distribute)
 DOT     = define("dot",     "w·x", _dot_forward,                   _dot_vjp)
 LOGSUMEXP = define("logsumexp", "log Σ exp", _logsumexp_forward,   _logsumexp_vjp)
 # fmt: on

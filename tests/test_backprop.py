@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, backward, grad, is_grad_enabled, no_grad, topological_order, zero_grad
-from autograd.primitives import DOT, FLOAT
+from autograd.primitives import ADD, DOT, FLOAT, MUL, SUM
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -176,6 +176,37 @@ def test_the_walk_applies_the_dot_row_of_the_table_bit_for_bit():
                 p.grad = 0.0
             (out * g).backward()
             assert all(p.grad == expected[id(p)] for p in out.parents)
+
+
+@pytest.mark.parametrize(
+    "make, row",
+    [
+        (lambda a, b, c: a * b, MUL),
+        (lambda a, b, c: a * a, MUL),
+        (lambda a, b, c: a + b, ADD),
+        (lambda a, b, c: b + b, ADD),
+        (lambda a, b, c: Value.sum([a, b, c, a]), SUM),
+        (lambda a, b, c: Value.sum([c]), SUM),
+    ],
+)
+def test_the_walk_applies_mul_add_and_sum_as_their_rows_do_bit_for_bit(make, row):
+    # the walk applies these rules in place instead of calling them; each parent must get
+    # exactly the sum of what the row's vjp gives it, with a Value used twice, with upstream
+    # gradients that round, and with an infinite factor (inf·0 is nan)
+    rng = np.random.default_rng(5)
+    for a0, b0 in [tuple(rng.normal(size=2)) for _ in range(20)] + [(math.inf, 0.0), (0.0, -math.inf)]:
+        a, b, c = Value(float(a0)), Value(float(b0)), Value(0.3)
+        out = make(a, b, c)
+        assert out.primitive is row
+        g = float(rng.normal())
+        start = {id(p): float(rng.normal()) for p in out.parents}
+        expected = dict(start)
+        for p, d in zip(out.parents, row.vjp(FLOAT, g, out.data, *[p.data for p in out.parents])):
+            expected[id(p)] += d
+        for p in out.parents:
+            p.grad = start[id(p)]  # leaves accumulate: the walk must add to what they hold
+        (out * g).backward()  # out's upstream gradient is 1.0·g = g exactly
+        assert all(str(p.grad) == str(expected[id(p)]) for p in out.parents)  # nan where the rule gives nan
 
 
 def test_a_dot_node_with_no_upstream_gradient_gives_what_the_table_gives():
