@@ -128,9 +128,20 @@ def test_evaluate_recreates_the_runs_data_and_split_and_reports_both_parts(spira
     assert f"accuracy {100 * run['final_accuracy']:.1f}% on 90 samples" in train
 
 
-def test_evaluate_refuses_data_whose_classes_the_model_does_not_fit(spirals_run, capsys):
-    assert main(["evaluate", "--model", str(spirals_run / "model.json"), "--data", "spirals"]) == 1
-    assert "has 3 outputs, but spirals has 2 classes" in capsys.readouterr().err
+def test_evaluate_takes_labels_below_the_models_outputs_and_refuses_the_others(spirals_run, tmp_path, capsys):
+    # a sample need not show every class: 10 outputs evaluate blobs whose labels are 0..6
+    MLP(2, [4, 10], seed=0).save(tmp_path / "ten.json")
+    argv = ["evaluate", "--model", str(tmp_path / "ten.json"), "--data", "blobs", "--classes", "7", "--loss", "ce"]
+    assert main(argv) == 0
+    assert "accuracy" in capsys.readouterr().out
+    # 3 outputs on spirals of 2 classes: labels 0..1 are below 3
+    assert main(["evaluate", "--model", str(spirals_run / "model.json"), "--data", "spirals"]) == 0
+    capsys.readouterr()
+    # labels 3 and 4 have no output on a 3-output model: refused, named, nothing evaluated
+    argv = ["evaluate", "--model", str(spirals_run / "model.json"), "--data", "blobs", "--classes", "5"]
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert "3 output(s) needs labels in 0..2, got [3, 4]" in err and "accuracy" not in out
 
 
 def test_evaluate_without_data_or_run_json_asks_for_data(tmp_path, capsys):
