@@ -144,6 +144,35 @@ def test_evaluate_takes_labels_below_the_models_outputs_and_refuses_the_others(s
     assert "3 output(s) needs labels in 0..2, got [3, 4]" in err and "accuracy" not in out
 
 
+def test_evaluate_seed_without_data_is_a_usage_error(spirals_run, capsys):
+    # the run's own data comes with the run's own seed: a --seed alone would be ignored
+    assert main(["evaluate", "--model", str(spirals_run / "model.json"), "--seed", "7"]) == 2
+    out, err = capsys.readouterr()
+    assert "--seed need --data" in err and "accuracy" not in out
+
+
+@pytest.mark.parametrize(
+    ("part", "key", "value", "message"),
+    [
+        ("data", "seed", True, "seed must be an integer >= 0, got True"),
+        ("data", "samples", True, "samples must be an integer >= 1, got True"),
+        ("data", "noise", -0.5, "noise must be a finite number >= 0, got -0.5"),
+        ("split", "seed", False, "seed must be an integer >= 0, got False"),
+        ("split", "test_fraction", 1.5, "test_fraction must be a number in [0, 1), got 1.5"),
+    ],
+)
+def test_evaluate_names_a_bad_number_in_run_json(spirals_run, tmp_path, capsys, part, key, value, message):
+    # an edited run.json: a bool is no seed (True is not 1) and no count, and nothing is guessed
+    run = json.loads((spirals_run / "run.json").read_text())
+    run[part][key] = value
+    (tmp_path / "model.json").write_bytes((spirals_run / "model.json").read_bytes())
+    (tmp_path / "run.json").write_text(json.dumps(run))
+    assert main(["evaluate", "--model", str(tmp_path / "model.json")]) == 1
+    out, err = capsys.readouterr()
+    assert str(tmp_path / "run.json") in err and message in err, err
+    assert "accuracy" not in out
+
+
 def test_evaluate_without_data_or_run_json_asks_for_data(tmp_path, capsys):
     MLP(2, [3, 2]).save(tmp_path / "m.json")
     assert main(["evaluate", "--model", str(tmp_path / "m.json")]) == 2

@@ -9,6 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd.checks import count, real
+
 from .. import data as datasets
 from .arguments import non_negative_float, positive_int, seed_int
 from .errors import InputError, UsageError
@@ -51,7 +53,10 @@ def add_data_options(p: argparse.ArgumentParser, default: str | None = "moons") 
     )
     p.add_argument("--noise", type=non_negative_float, default=None, help="noise of a toy data set")
     p.add_argument("--classes", type=positive_int, default=None, help="classes of blobs (3) or spirals (2)")
-    p.add_argument("--seed", type=seed_int, default=0, help="seed of the data (and of the weights in train)")
+    if default is None:  # evaluate: without --data the run's own data comes with the run's own seed
+        p.add_argument("--seed", type=seed_int, default=None, help="seed of the data given with --data (default 0)")
+    else:
+        p.add_argument("--seed", type=seed_int, default=0, help="seed of the data (and of the weights in train)")
 
 
 def data_record(args: argparse.Namespace, size: int, classes: int | None) -> dict[str, Any]:
@@ -63,19 +68,23 @@ def data_record(args: argparse.Namespace, size: int, classes: int | None) -> dic
     return {"name": args.data, "path": path, **options, "seed": args.seed, "size": size, "classes_found": classes}
 
 
-def data_options(record: Any) -> argparse.Namespace | None:
+def data_options(record: Any, where: str) -> argparse.Namespace | None:
     """The ``load_data`` options that re-create a run's data from its run.json record, or None
-    when the record does not say (a run from before data was recorded, or an edited file)."""
+    when the record does not say (a run from before data was recorded). A number the record
+    holds is checked by the rules of ``autograd.checks`` and of the options it stands for (a
+    bool is no seed and no count): a ValueError names it, with ``where`` (the file)."""
     if not isinstance(record, dict) or not isinstance(record.get("name"), str):
         return None
     name = record["name"] if record["name"] in DATA_SETS else record.get("path")
     if not isinstance(name, str):
         return None
     options = {opt: record.get(opt) for opt in DATA_OPTIONS}
-    if any(v is not None and (isinstance(v, bool) or not isinstance(v, (int, float))) for v in options.values()):
-        return None
-    seed = record.get("seed", 0)
-    return argparse.Namespace(data=name, seed=seed if isinstance(seed, int) and seed >= 0 else 0, **options)
+    for opt in ("samples", "classes"):
+        if options[opt] is not None:
+            options[opt] = count(options[opt], opt, where, at_least=1)
+    if options["noise"] is not None:
+        options["noise"] = real(options["noise"], "noise", where, at_least=0.0)
+    return argparse.Namespace(data=name, seed=count(record.get("seed", 0), "seed", where), **options)
 
 
 def load_data(args: argparse.Namespace) -> tuple[np.ndarray, np.ndarray]:

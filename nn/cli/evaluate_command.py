@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from autograd.checks import count, real
+
 from .. import data as datasets
 from ..evaluation import evaluate
 from ..layers import load_model
@@ -29,6 +31,17 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     return ev
 
 
+def run_split(record: dict[str, Any], where: str) -> dict[str, Any]:
+    """The train/test split a run.json records, its numbers checked by ``autograd.checks``
+    (``test_fraction`` in [0, 1), ``seed`` a count: a ValueError names a bad one, with
+    ``where``); {} when it records none (a run from before splits were recorded)."""
+    split = record.get("split")
+    if not isinstance(split, dict) or split.get("test_fraction") is None:
+        return {}
+    fraction = real(split["test_fraction"], "test_fraction", where, at_least=0.0, below=1.0)
+    return {"test_fraction": fraction, "seed": count(split.get("seed", 0), "seed", where)}
+
+
 def run(args: argparse.Namespace) -> int:
     """Print the model's loss and accuracy on the data set; returns 0.
 
@@ -42,17 +55,22 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as e:
         raise InputError(str(e)) from e
     record = read_run(path.parent)
-    split = None
+    split: dict[str, Any] = {}
     if args.data is None:
-        options = data_options(record.get("data")) if record else None
-        if options is None:
-            raise UsageError(f"no run.json beside {path} says what data it trained on: give --data")
-        given = [f"--{opt}" for opt in DATA_OPTIONS if getattr(args, opt) is not None]
+        given = [f"--{opt}" for opt in (*DATA_OPTIONS, "seed") if getattr(args, opt) is not None]
         if given:
             raise UsageError(f"{' and '.join(given)} need --data; without it the run's own data is used")
-        data_args, split = options, record.get("split") if record else None
-        source = f"{Path(options.data).name} as the run made it"
+        where = str(path.parent / "run.json")
+        try:
+            options = data_options(record.get("data"), f"{where} data") if record else None
+            split = run_split(record, f"{where} split") if record else {}
+        except ValueError as e:
+            raise InputError(str(e)) from e
+        if options is None:
+            raise UsageError(f"no run.json beside {path} says what data it trained on: give --data")
+        data_args, source = options, f"{Path(options.data).name} as the run made it"
     else:
+        args.seed = 0 if args.seed is None else args.seed
         data_args, source = args, args.data
     X, y = load_data(data_args)
     if X.shape[1] != model.nin:
@@ -68,11 +86,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"{path} on {source}: {e}") from e
     penalty = f" + {args.l2:g}·R(W)" if args.l2 else ", no L2 term"
     print(f"model {path} ({model}) on {source}, {len(y)} samples, loss {loss} (mean over samples{penalty}):")
-    split = split if isinstance(split, dict) else {}
-    fraction, seed = split.get("test_fraction"), split.get("seed", 0)
-    if isinstance(fraction, (int, float)) and 0.0 < fraction < 1.0:
-        seed = seed if isinstance(seed, int) and seed >= 0 else 0
-        X_train, X_test, y_train, y_test = datasets.train_test_split(X, y, fraction, seed=seed)
+    if split.get("test_fraction"):
+        X_train, X_test, y_train, y_test = datasets.train_test_split(X, y, split["test_fraction"], seed=split["seed"])
         for name, Xs, ys in (("held-out", X_test, y_test), ("training", X_train, y_train)):
             value, acc = evaluate(model, Xs, ys, loss, args.l2, compiled=args.compiled)
             print(f"{name}: loss {value:.4f}, accuracy {format_accuracy(acc)} on {len(ys)} samples")

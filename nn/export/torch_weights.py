@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from autograd.checks import is_count
 from autograd.files import PathLike, write_atomic
 
 from ..layers import ACTIVATIONS, MLP
@@ -153,7 +154,7 @@ def read_header(data: bytes, path: Path) -> tuple[dict[str, Any], dict[str, str]
         if (
             not isinstance(shape, list)
             or len(shape) != want
-            or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in shape)
+            or not all(is_count(n) and n > 0 for n in shape)
         ):
             raise ValueError(f"{path}: tensor {name} has shape {shape!r}, expected {want} positive sizes")
     return header, metadata
