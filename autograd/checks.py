@@ -8,7 +8,9 @@
 
 Both return the plain Python number (``int``/``float``), so numpy scalars never travel
 further into the engine, and raise a ``ValueError`` naming the function, the argument, the
-rule and the value: ``SGD: lr must be a finite number > 0, got nan``.
+rule and the value: ``SGD: lr must be a finite number > 0, got nan``. An int beyond the float
+range is a number too large to be finite (``float`` itself would raise an OverflowError), and
+is shown by its size, not its hundreds of digits (``shown``).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def is_real(value: Any) -> bool:
 def count(value: Any, name: str, where: str, at_least: int = 0) -> int:
     """``value`` as an int, checked to be a whole number >= ``at_least``."""
     if not is_count(value) or value < at_least:
-        raise ValueError(f"{where}: {name} must be an integer >= {at_least}, got {value!r}")
+        raise ValueError(f"{where}: {name} must be an integer >= {at_least}, got {shown(value)}")
     return int(value)
 
 
@@ -51,19 +53,55 @@ def real(
 ) -> float:
     """``value`` as a float, checked to be a real number (finite unless ``finite=False``),
     ``> above``, ``>= at_least``, ``< below`` and ``<= at_most`` for the bounds given."""
-    ok = is_real(value) and not math.isnan(value)
+    ok = is_real(value)
+    x = math.nan
     if ok:
-        x = float(value)
+        x = as_float(value)
         ok = (
-            (not finite or math.isfinite(x))
+            x == x
+            and (not finite or math.isfinite(x))
             and (above is None or x > above)
             and (at_least is None or x >= at_least)
             and (below is None or x < below)
             and (at_most is None or x <= at_most)
         )
     if not ok:
-        raise ValueError(f"{where}: {name} must be {_describe(above, at_least, below, at_most, finite)}, got {value!r}")
-    return float(value)
+        rule = _describe(above, at_least, below, at_most, finite)
+        raise ValueError(f"{where}: {name} must be {rule}, got {shown(value)}")
+    return x
+
+
+def as_float(value: Any) -> float:
+    """``float(value)``, or ±inf for a number beyond the float range (an int of more than 308
+    digits, say), where ``float`` raises an OverflowError."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
+def shown(value: Any) -> str:
+    """``value`` as an error message prints it: its repr, but a number beyond the float range
+    by its size (``an integer of 401 digits``): its digits would bury the message, and Python
+    refuses to print an int of more than 4300."""
+    if is_real(value):
+        try:
+            float(value)
+        except OverflowError:
+            if is_count(value):
+                return f"an integer of {_digits(abs(int(value))):,} digits"
+            return f"a {type(value).__name__} beyond the float range"
+    return repr(value)
+
+
+def _digits(n: int) -> int:
+    """The number of decimal digits of n > 0, without ``str(n)``."""
+    d = int(math.log10(n)) + 1  # log10 can round up at 10**k − 1, or down: set it right
+    if n >= 10**d:
+        d += 1
+    elif n < 10 ** (d - 1):
+        d -= 1
+    return d
 
 
 def _describe(

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from types import ModuleType
 from typing import Any
 
+from .checks import shown
 from .modes import GRAD_ENABLED, TRACING
 from .primitives import (
     ABS,
@@ -64,10 +65,8 @@ def _as_float(x: Any, where: str) -> float:
     elif isinstance(x, (int, numbers.Real)) or _is_numpy_bool(x):
         try:
             f = float(x)
-        except OverflowError:  # an int (or Fraction) beyond the float range; too long to print
-            raise ValueError(
-                f"{where} needs a number within the float range (±1.8e308), got a {type(x).__name__} beyond it"
-            ) from None
+        except OverflowError:  # an int (or Fraction) beyond the float range: shown by its size
+            raise ValueError(f"{where} needs a number within the float range (±1.8e308), got {shown(x)}") from None
     else:
         raise TypeError(f"{where} needs a real number, got {x!r} of type {type(x).__name__}")
     if f != f:

@@ -21,9 +21,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from autograd import Value
+from autograd.checks import real
 from autograd.files import PathLike, write_atomic
 
 from .userfiles import read_user_text
@@ -106,20 +105,7 @@ class Module:
             if extra:
                 parts.append(f"unexpected: {_some(extra)}")
             raise ValueError(f"{where}: parameter names do not match ({'; '.join(parts)})")
-        values = []
-        for n in names:
-            v = state[n]
-            if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
-                raise ValueError(f"{where}: parameter {n} must be a finite number, got {v!r}")
-            try:
-                f = float(v)
-            except OverflowError:  # an int beyond the float range
-                f = math.inf
-            if not math.isfinite(f):
-                shown = f"an integer of {len(str(abs(v)))} digits" if isinstance(v, int) else repr(v)
-                raise ValueError(f"{where}: parameter {n} must be a finite number, got {shown}")
-            values.append(f)
-        return values
+        return [real(state[n], f"parameter {n}", where) for n in names]
 
     # -- files -------------------------------------------------------------------------
 

@@ -132,3 +132,37 @@ def test_the_checks_give_plain_python_numbers_and_name_the_argument():
         SGD(_params(), momentum=True)
     with pytest.raises(ValueError, match=r"^MLP: seed must be an integer >= 0, got 1.0$"):
         MLP(2, [1], seed=1.0)
+
+
+@pytest.mark.parametrize("name", REALS)
+def test_an_int_beyond_the_float_range_is_a_value_error_that_gives_its_size_not_its_digits(name):
+    call = REALS[name][0]
+    for huge, digits in ((10**400, "401"), (-(10**400), "401"), (7 * 10**5000, "5,001")):
+        with pytest.raises(ValueError, match=rf"must be a.*, got an integer of {digits} digits$"):
+            call(huge)
+
+
+def test_a_huge_number_is_shown_by_its_size_everywhere_the_engine_refuses_it():
+    from fractions import Fraction
+
+    lr_words = r"^SGD: lr \(learning rate\) must be a finite number > 0, got an integer of 401 digits$"
+    with pytest.raises(ValueError, match=lr_words):
+        SGD(_params(), lr=10**400)
+    with pytest.raises(ValueError, match=r"^SGD: lr .* got a Fraction beyond the float range$"):
+        SGD(_params(), lr=Fraction(10**400, 3))
+    with pytest.raises(ValueError, match=r"^MLP: seed must be an integer >= 0, got an integer of 401 digits$"):
+        MLP(2, [1], seed=-(10**400))
+    with pytest.raises(ValueError, match=r"^Value needs a number within the float range .*, got an integer of 5,001"):
+        Value(10**5000)
+    model = MLP(1, [1])
+    before = model.state_dict()
+    state = {**before, "layers.0.neurons.0.b": -(10**5000)}
+    words = r"^load_state_dict: parameter layers\.0\.neurons\.0\.b must be a finite number, got an integer of 5,001"
+    with pytest.raises(ValueError, match=words):
+        model.load_state_dict(state)
+    assert model.state_dict() == before
+    # numbers.Real's other kinds pass as ever: a Fraction within range, an int at the top of it
+    assert real(Fraction(1, 4), "x", "f") == 0.25
+    assert real(2**1023, "x", "f") == 2.0**1023
+    # a number that need not be finite: an int beyond the range is as infinite as float arithmetic makes it
+    assert real(-(10**400), "x", "f", finite=False) == -math.inf
