@@ -20,7 +20,7 @@ from typing import Any
 from .checks import real
 from .drawing import DrawOptions, Scene, format_number
 from .explain import Feedback, Question, judge, questions, step_text
-from .player import asset, payload, player_fragment
+from .player import asset, payload, player_fragment, step_options
 from .steps import Step, Walk
 from .value import Value
 
@@ -31,13 +31,14 @@ class StepThrough:
     """The backward pass of ``root`` as steps to walk through (0 = before the walk).
 
     ``predict=True`` hides each gradient until ``answer`` gets it right; ``opts`` are
-    drawing options (``DrawOptions``; unlabelled intermediate values are named t1, t2, ...
-    unless ``auto_label=False``)."""
+    drawing options (``DrawOptions`` as ``options=`` or keywords; see
+    ``autograd.player.step_options``: unlabelled intermediate values are named t1, t2, ...
+    unless ``auto_label=False`` is given either way)."""
 
     def __init__(self, root: Value, predict: bool = False, options: DrawOptions | None = None, **opts: Any) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"explore needs a Value, got {root!r} of type {type(root).__name__}")
-        self.options = DrawOptions.of(options, **{"auto_label": True, **opts, "backward": True})
+        self.options = step_options(options, **opts)
         self.root = root
         self.base = Walk.of(root)
         self.predict = bool(predict)

@@ -15,6 +15,7 @@ several (the explorer's output in a notebook exported without a kernel).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from html import escape
 from importlib import resources
@@ -28,7 +29,12 @@ from .steps import Walk
 from .svg import SvgDrawing
 from .value import Value
 
-__all__ = ["payload", "player_fragment", "player_html", "save_player", "asset"]
+__all__ = ["payload", "player_fragment", "player_html", "save_player", "asset", "step_options"]
+
+# Numbers the fragments made by this process: two players of the same data (a notebook's
+# explore(L) and explore(L, predict=True)) still get their own element ids, and a notebook run
+# from the top numbers them the same way every time (the site's pages do not change by themselves).
+_FRAGMENTS = itertools.count(1)
 
 
 def asset(name: str) -> str:
@@ -40,6 +46,15 @@ def _display(scene: Scene, j: int, total: float, waiting: int) -> tuple[str, str
     """The grad text of Value j with ``waiting`` contributions still to come, as the SVG shows it."""
     g = scene.grad_at(j, total, waiting)
     return g.shown, g.state
+
+
+def step_options(options: DrawOptions | None = None, **opts: Any) -> DrawOptions:
+    """The drawing options of a step-through (the explorer, the player): always the backward
+    pass. Given ``options`` are used as they are (their ``auto_label`` included); without
+    them, unlabelled intermediate values are named t1, t2, ... unless ``auto_label=False``.
+    Keywords override both."""
+    defaults = {"auto_label": True} if options is None else {}
+    return DrawOptions.of(options, **{**defaults, **opts, "backward": True})
 
 
 def payload(scene: Scene, leaves: list[dict[str, Any]] | None = None, predict: bool = False) -> dict[str, Any]:
@@ -78,9 +93,10 @@ def _script_json(data: Any) -> str:
 
 def player_fragment(data: dict[str, Any]) -> str:
     """A <div> that plays ``data`` (a payload), with its script and style inline; several
-    can share one page."""
+    can share one page, even of the same data: each fragment's element ids are its own (the
+    data's hash and the fragment's number in this process)."""
     text = _script_json(data)
-    token = "cg" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+    token = f"cg{hashlib.sha1(text.encode('utf-8')).hexdigest()[:10]}-{next(_FRAGMENTS)}"
     boot = asset("player.js").replace("__DATA_ID__", token + "-data").replace("__HOST_ID__", token)
     return (
         f'<div class="chaingrad-player"><style>{asset("stepper.css")}</style>'
@@ -92,7 +108,7 @@ def player_fragment(data: dict[str, Any]) -> str:
 
 def player_html(root: Value, title: str | None = None, options: DrawOptions | None = None, **opts: Any) -> str:
     """The player of ``root``'s backward pass as one HTML page (text)."""
-    options = DrawOptions.of(options, **{"auto_label": True, **opts, "backward": True})
+    options = step_options(options, **opts)
     scene = Scene(Walk.of(root), options)
     heading = title or options.title or "backward pass, step by step"
     return (
