@@ -4,6 +4,10 @@
 // the "data"; this file only displays it and sends the user's input back.
 
 const NS = "http://www.w3.org/2000/svg";
+// The smallest scale a drawing starts at: its 10-13 px texts stay readable (8 px and up). A
+// drawing wider than the view at this scale scrolls sideways (a hint says so); "fit" shows it
+// whole, however small.
+const READABLE = 0.8;
 
 function button(label, title, onClick) {
   const b = document.createElement("button");
@@ -32,14 +36,18 @@ function render({ model, el }) {
   leaves.className = "cg-leaves";
   const quiz = document.createElement("div");
   quiz.className = "cg-quiz";
-  box.append(bar, leaves, panel, quiz, view);
+  const hint = document.createElement("div");
+  hint.className = "cg-hint";
+  hint.textContent = "↔ The drawing is wider than this column: scroll it sideways or drag it; “fit” shows it whole.";
+  box.append(bar, leaves, panel, quiz, hint, view);
   el.appendChild(box);
 
   let payload = null;
   let shown = 0; // the step the picture shows
   let initial = new Map(); // grad text element -> [text, state] before the walk
   let timer = null;
-  let zoom = 1;
+  let zoom = 1; // times the starting width
+  let whole = false; // the starting width is the view's ("fit"), not kept readable
 
   const find = (id) => stage.querySelector(`[id="${id}"]`);
   const total = () => (payload ? payload.steps.length : 0);
@@ -66,7 +74,7 @@ function render({ model, el }) {
     counter,
     button("−", "zoom out", () => setZoom(zoom / 1.25)),
     button("+", "zoom in", () => setZoom(zoom * 1.25)),
-    button("fit", "fit the width", () => setZoom(1)),
+    button("fit", "fit the width", () => { whole = true; setZoom(1); }),
   );
 
   function toggle() {
@@ -85,19 +93,30 @@ function render({ model, el }) {
   }
 
   function setZoom(z) {
-    // zoom 1: the drawing's own width, shrunk to fit the view; otherwise that times zoom
+    // zoom 1: the drawing's own width, shrunk to fit the view but (unless "fit" was pressed)
+    // not below READABLE of it; otherwise that starting width times zoom
     zoom = Math.max(0.25, Math.min(8, z));
     const svg = stage.querySelector("svg");
     if (!svg) return;
     const natural = svg.viewBox.baseVal.width;
+    const least = whole ? 0 : natural * READABLE;
     if (zoom === 1) {
       svg.style.width = "100%";
+      svg.style.minWidth = `${least}px`;
       svg.style.maxWidth = `${natural}px`;
-      return;
+    } else {
+      const start = Math.max(least, Math.min(view.clientWidth, natural));
+      svg.style.minWidth = "0";
+      svg.style.maxWidth = "none";
+      svg.style.width = `${start * zoom}px`;
     }
-    svg.style.maxWidth = "none";
-    svg.style.width = `${Math.min(view.clientWidth, natural) * zoom}px`;
+    showHint();
   }
+  function showHint() {
+    // say so when part of the drawing is out of sight to the side
+    hint.style.display = view.scrollWidth > view.clientWidth + 1 ? "" : "none";
+  }
+  if (typeof ResizeObserver !== "undefined") new ResizeObserver(showHint).observe(view);
   view.addEventListener("wheel", (e) => {
     if (!e.ctrlKey && !e.metaKey) return;
     e.preventDefault();
