@@ -178,13 +178,15 @@ def test_sigmoid_and_tanh_saturate_exactly_without_overflow(x):
 
 def test_sigmoid_far_left_is_exact_not_rounded_to_zero_early():
     # σ(−x) = e^{−x}/(1 + e^{−x}) = e^{−x} to double precision once e^{−x} < 2^−53
+    # abs=0 throughout: these values are all below pytest.approx's default absolute tolerance
+    # (1e-12), which would let 0.0 pass for each of them
     for x in (40.0, 100.0, 700.0, 710.0):  # 710: a subnormal result, still exact
-        assert Value(-x).sigmoid().data == pytest.approx(math.exp(-x), rel=1e-15)
-    assert Value(-30.0).sigmoid().data == pytest.approx(1 / (1 + math.exp(30.0)), rel=1e-15)
+        assert Value(-x).sigmoid().data == pytest.approx(math.exp(-x), rel=1e-15, abs=0.0)
+    assert Value(-30.0).sigmoid().data == pytest.approx(1 / (1 + math.exp(30.0)), rel=1e-15, abs=0.0)
     assert Value(-1000.0).sigmoid().data == 0.0  # e^−1000 underflows: the exact double is 0
     v = Value(-700.0)
     v.sigmoid().backward()
-    assert v.grad == pytest.approx(math.exp(-700.0), rel=1e-14)
+    assert v.grad == pytest.approx(math.exp(-700.0), rel=1e-14, abs=0.0)
 
 
 def test_exp_overflow_is_infinity_not_an_error():

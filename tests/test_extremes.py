@@ -56,8 +56,12 @@ def test_bce_with_logits_is_exact_for_every_finite_score(s, y):
 
 
 def test_bce_with_logits_at_36_8_is_the_tiny_true_value_not_zero():
+    # 36.8 is just past 53·ln 2 = 36.74, where e^−s falls below 2^−53 and 1 + e^−s rounds to
+    # 1.0: log(1 + exp(−s)) is exactly 0 from there. The loss ln(1 + e^−36.8) is e^−36.8 =
+    # 1.0422e-16 to double precision (the next term, e^−73.6/2, is 17 digits down).
+    # abs=0: pytest.approx's default absolute tolerance (1e-12) would let 0.0 pass.
     loss = L.binary_cross_entropy_with_logits(36.8, 1)
-    assert loss.data == pytest.approx(1.0542e-16, rel=1e-4)  # e^-36.8
+    assert loss.data == pytest.approx(math.exp(-36.8), rel=1e-15, abs=0.0)
     assert L.binary_cross_entropy_with_logits(-1e308, 1).data == 1e308
 
 
