@@ -73,8 +73,15 @@ def test_player_steps_with_buttons_and_keys(browser, tmp_path):
     _press(browser, "▶")
     one = _state(browser)
     assert one["step"] == "1" and one["current"] == [f"v{st.steps[0].node}"]
-    assert one["panel"].startswith("Step 1 of 9: L = t7 ÷ 2") or one["panel"].startswith("Step 1 of 9")
-    assert one["panel"] != start["panel"]
+    # step 1 is L = (y − t)² ÷ 2: the page shows the Python text of that step, whose numbers are
+    # by hand ∂L/∂L = 1, ∂(a ÷ 2)/∂a = 0.5 and ∂(a ÷ c)/∂c = −a/c² = −(y − t)²/4 = −0.1671
+    st.step = 1
+    assert one["panel"] == st.explanation
+    head, upstream, *parents = one["panel"].split("\n")
+    assert head.startswith("Step 1 of 9: L = ") and head.endswith(" ÷ 2   (div)")
+    assert upstream == "upstream ∂L/∂L = 1"
+    assert len(parents) == 2 and parents[0].endswith("= 0.5;  1 × 0.5 = 0.5")
+    assert parents[1] == "→ 2: local ∂L/∂2 = −0.1671;  1 × −0.1671 = −0.1671"
 
     _keys(browser, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
     three = _state(browser)
