@@ -39,7 +39,7 @@ def _fit_moons(epochs, seed=5, lr=0.03, batch_size=32, reg=1e-3):
 def test_background_training_gives_fits_weights_bit_for_bit():
     pg = Playground(**MOONS, loss="bce", optimizer="adam", lr=0.03, batch_size=32, reg=1e-3, seed=5, epochs=25)
     pg.play()
-    assert pg.wait(timeout=600)
+    pg.wait()  # until the run stops, however long it takes; the asserts below say how it stopped
     model, h = _fit_moons(25)
     assert pg.epoch == 25 and pg.stop_reason == "ran all 25 epochs" and not pg.running
     assert _weights(pg.run.model) == _weights(model)
@@ -103,8 +103,9 @@ def test_pause_and_resume_keep_every_state():
     pg.epochs = pg.epoch + 3  # ▶ now stops after 3 more epochs: no reset
     assert (pg.epoch, _weights(pg.run.model), list(pg.run.optimizer.m), pg.run.optimizer.t) == state
     pg.play()
-    pg.wait(timeout=600)
+    pg.wait()  # until the 3 epochs are run, however long they take
     model, h = _fit_moons(pg.epoch)
+    assert pg.epoch == state[0] + 3 and not pg.running
     assert _weights(pg.run.model) == _weights(model) and pg.run.history.loss == h.loss
 
 

@@ -27,7 +27,13 @@ HARNESS = """<!doctype html>
 <body style="margin:8px;background:#fff">
 <div id="root"></div>
 <script id="state" type="application/json">STATE</script>
+<script>
+window.failed = null;  // the first error the page reports: what it waited for will never come
+addEventListener("error", (e) => { window.failed = window.failed || String(e.message); });
+addEventListener("unhandledrejection", (e) => { window.failed = window.failed || String(e.reason); });
+</script>
 <script type="module">
+try {
 const state = JSON.parse(document.getElementById("state").textContent);
 for (const name of BYTES) {
   const raw = atob(state[name]);
@@ -51,6 +57,7 @@ const source = document.getElementById("esm").textContent;
 const module = await import("data:text/javascript;base64," + btoa(unescape(encodeURIComponent(source))));
 module.default.render({ model, el: document.getElementById("root") });
 window.rendered = true;
+} catch (e) { window.failed = window.failed || String(e); }
 </script>
 <script id="esm" type="text/plain">ESM</script>
 </body></html>
@@ -66,19 +73,14 @@ def _state(pg: Playground) -> dict:
     return out
 
 
-HANG = 300.0
-"""Seconds after which a page that never gets there is taken as hung: a guard against a CI run
-that waits for ever, far beyond any busy machine's delay, not a speed requirement."""
-
-
-def _wait_for(browser, script: str) -> None:
-    """Poll until ``script`` returns true, however long a busy machine takes, failing only for
-    a page that is hung (nothing after ``HANG`` seconds)."""
-    deadline = time.monotonic() + HANG
-    while not browser.execute_script(script):
-        if time.monotonic() > deadline:
-            pytest.fail(f"the page never satisfied {script!r} in {HANG:.0f} s: it is hung")
+def _wait_for(browser, condition: str) -> None:
+    """Poll until the JavaScript ``condition`` holds, however long a busy machine takes, or
+    until the page reports an error (an exception or a rejected promise, caught by the harness:
+    the step that would make ``condition`` true never comes), which fails the test at once."""
+    while not browser.execute_script(f"return window.failed !== null || ({condition})"):
         time.sleep(0.05)
+    failed = browser.execute_script("return window.failed")
+    assert failed is None, f"the page failed while waiting for {condition}: {failed}"
 
 
 @pytest.fixture
@@ -94,7 +96,7 @@ def page(tmp_path):
     browser = start_chromium(tmp_path / "profile", 1120, 900)
     try:
         browser.get(harness.as_uri())
-        _wait_for(browser, "return window.rendered === true")
+        _wait_for(browser, "window.rendered === true")
         yield browser, pg
     finally:
         browser.quit()
@@ -153,7 +155,7 @@ def test_the_playground_renders_and_a_click_sends_the_point_index(page):
     chosen = ARTIFACTS / "chosen.csv"
     chosen.write_text("x1,x2,label\n0.5,1.0,a\n0.1,0.2,b\n")
     browser.find_element("css selector", "input[data-action=csv]").send_keys(str(chosen))
-    _wait_for(browser, "return window.sent.length > 3")
+    _wait_for(browser, "window.sent.length > 3")
     assert browser.execute_script("return window.sent")[3] == {
         "action": "csv",
         "name": "chosen.csv",
