@@ -1,7 +1,7 @@
 """The Python examples of the README, the site's home page and every user guide page run as
 printed, each page's in order in one namespace, in an empty folder (a block that must not run
 is written as ```text); the numbers the comments of the first pages claim are checked against
-the formulas, computed here with ``math``."""
+the formulas, computed here with ``math``, and the files a page says it writes are there."""
 
 from __future__ import annotations
 
@@ -19,11 +19,15 @@ PAGES = ["README.md", "docs/index.md"] + sorted(
 )
 
 
+def python_blocks(page: Path) -> list[str]:
+    """The ```python blocks of ``page``, in order."""
+    return re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
+
+
 def run_examples(page: Path) -> dict[str, Any]:
     """Run every ```python block of ``page`` in one namespace; return it."""
-    blocks = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), re.S)
     namespace: dict[str, Any] = {"__name__": "__docs__"}
-    for block in blocks:
+    for block in python_blocks(page):
         exec(compile(block, str(page), "exec"), namespace)  # noqa: S102 - the page's own examples
     return namespace
 
@@ -33,6 +37,8 @@ def test_the_examples_run(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyP
     if name == "docs/guide/drawing.md" and shutil.which("dot") is None:
         pytest.skip("the page writes a PNG, which needs Graphviz's dot")
     monkeypatch.chdir(tmp_path)
+    if name == "docs/guide/drawing-and-explorer.md":  # SVG drawings and the player need no Graphviz
+        monkeypatch.setenv("PATH", str(tmp_path))
     namespace = run_examples(ROOT / name)
     if name in ("README.md", "docs/index.md"):  # the ten lines: the lecture's neuron
         y = 1 / (1 + math.exp(1.5))  # σ(wx + b) at w = 2, x = −1, b = 0.5
@@ -45,3 +51,7 @@ def test_the_examples_run(name: str, tmp_path: Path, monkeypatch: pytest.MonkeyP
         assert namespace["h"] == pytest.approx(12.0)  # d²(x³)/dx² = 6x at x = 2
     if name == "README.md":
         assert namespace["history"].accuracy[-1] > 0.9
+    if name == "docs/guide/drawing-and-explorer.md":  # the files the page says it writes
+        assert len(python_blocks(ROOT / name)) >= 6
+        assert (tmp_path / "neuron.svg").read_text(encoding="utf-8").startswith("<?xml")
+        assert "chaingrad-player" in (tmp_path / "neuron_backward.html").read_text(encoding="utf-8")
