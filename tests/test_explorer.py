@@ -11,10 +11,10 @@ import re
 
 import pytest
 
-from autograd import Value, primitive, topological_order
+from autograd import Value, topological_order
 from autograd.explorer import StepThrough
 from autograd.primitives import FLOAT
-from autograd.viz import backward_steps, draw_graph, explore, save_player
+from autograd.viz import backward_steps, explore, save_player
 from nn import MLP
 
 
@@ -225,29 +225,6 @@ def test_predict_names_a_missing_path():
     only_one = st.answer(q.paths[0][3])
     assert only_one.kind == "paths" and "used 3 times" in only_one.text
     assert st.answer(q.answer).correct and st.question is None and st.limit == len(st.steps)
-
-
-# a row that is not in the built-in table, added through autograd.primitive, with its own symbol
-softplus = primitive(
-    "explorer_softplus",
-    lambda m, a: m.log(1.0 + m.exp(a)),
-    lambda m, g, out, a: (g * m.sigmoid(a),),
-    symbol="sp",
-)
-
-
-def test_a_custom_primitive_draws_and_explains_itself():
-    x = Value(0.7, "x")
-    y = softplus(x) * 2
-    y.label = "y"
-    st = StepThrough(y)
-    st.step = 2
-    assert "sp(x)" in st.explanation and "(explorer_softplus)" in st.explanation
-    sig = 1 / (1 + math.exp(-0.7))  # d softplus/dx = σ(x)
-    assert st.steps[1].local[0] == pytest.approx(sig, rel=1e-12)
-    assert ">sp</text>" in draw_graph(y).svg() and 'label="sp"' in draw_graph(y).source
-    st.set("x", -0.2)
-    assert st.walk.grads[0] == pytest.approx(2 / (1 + math.exp(0.2)), rel=1e-12)
 
 
 def test_widget_and_python_stay_in_step():

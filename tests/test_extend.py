@@ -189,7 +189,7 @@ def test_an_unwritten_exercise_defines_but_cannot_be_used():
         todo(Value(1.0))
 
 
-def test_the_explorer_and_the_player_show_it(tmp_path):
+def test_the_drawing_the_explorer_and_the_player_show_it(tmp_path):
     from autograd.explorer import StepThrough
     from autograd.viz import save_player
 
@@ -200,6 +200,7 @@ def test_the_explorer_and_the_player_show_it(tmp_path):
     st.step = 2  # the walk reaches the softplus node second
     assert "ζ(x)" in st.explanation and "(soft_plus)" in st.explanation
     assert st.steps[1].local[0] == pytest.approx(1 / (1 + math.exp(-0.7)), rel=1e-12)  # σ(x), from the row
+    assert ">ζ</text>" in draw_graph(y).svg() and 'label="ζ"' in draw_graph(y).source  # the row's symbol
     st.set("x", -0.2)  # replaying the recorded graph runs the row's forward rule
     assert st.walk.grads[0] == pytest.approx(2 / (1 + math.exp(0.2)), rel=1e-12)
     html = save_player(y, tmp_path / "player.html").read_text(encoding="utf-8")
