@@ -18,16 +18,6 @@ from autograd.functional import hessian, jacobian
 from autograd.primitives import BUILTIN, define
 from autograd.viz import draw_graph
 
-
-@pytest.fixture(autouse=True, scope="module")
-def _leave_the_table_as_found():
-    """The rows this module defines leave the table when it is done: other tests read it whole."""
-    PRIMITIVES[softplus.prim.name] = softplus.prim  # defined at import, perhaps cleared since
-    yield
-    for name in set(PRIMITIVES) - BUILTIN:
-        del PRIMITIVES[name]
-
-
 XS = [-2.5, -0.7, 0.0, 0.3, 1.9, 4.0]
 
 
@@ -39,14 +29,18 @@ def softplus_vjp(m, g, out, a):
     return (g * m.sigmoid(a),)
 
 
-softplus = primitive("soft_plus", softplus_forward, softplus_vjp, symbol="ζ")
+@pytest.fixture
+def softplus(primitive_table):
+    """The row these tests share, defined afresh for each test that uses it (and removed after
+    it by ``primitive_table``, conftest's)."""
+    return primitive("soft_plus", softplus_forward, softplus_vjp, symbol="ζ")
 
 
 def builtin_softplus(x: Value) -> Value:
     return (1.0 + x.exp()).log()
 
 
-def test_the_operation_makes_one_node_of_its_row():
+def test_the_operation_makes_one_node_of_its_row(softplus):
     y = softplus(Value(0.3))
     assert isinstance(softplus, Operation)
     assert y.op == "soft_plus" and PRIMITIVES["soft_plus"] is softplus.prim
@@ -55,7 +49,7 @@ def test_the_operation_makes_one_node_of_its_row():
 
 
 @pytest.mark.parametrize("x", XS)
-def test_plain_backward_equals_the_builtin_rows(x):
+def test_plain_backward_equals_the_builtin_rows(x, softplus):
     a, b = Value(x), Value(x)
     softplus(a * a).backward()
     builtin_softplus(b * b).backward()
@@ -63,7 +57,7 @@ def test_plain_backward_equals_the_builtin_rows(x):
 
 
 @pytest.mark.parametrize("x", XS)
-def test_second_order_equals_the_builtin_rows(x):
+def test_second_order_equals_the_builtin_rows(x, softplus):
     a, b = Value(x), Value(x)
     (da,) = grad(softplus(a) * softplus(a), [a], create_graph=True)
     (db,) = grad(builtin_softplus(b) * builtin_softplus(b), [b], create_graph=True)
@@ -71,7 +65,7 @@ def test_second_order_equals_the_builtin_rows(x):
     assert grad(da, [a])[0] == pytest.approx(grad(db, [b])[0], rel=1e-12, abs=1e-15)
 
 
-def test_jacobian_hessian_and_gradcheck():
+def test_jacobian_hessian_and_gradcheck(softplus):
     f = lambda v: softplus(v[0] * v[1]) + softplus(v[1])  # noqa: E731
     g = lambda v: builtin_softplus(v[0] * v[1]) + builtin_softplus(v[1])  # noqa: E731
     np.testing.assert_allclose(jacobian(f, [0.4, -1.2]), jacobian(g, [0.4, -1.2]), rtol=1e-12)
@@ -80,7 +74,7 @@ def test_jacobian_hessian_and_gradcheck():
 
 
 @pytest.mark.parametrize("batch", [1, 500])
-def test_compiled_replay_over_a_batch_equals_the_builtin_rows(batch):
+def test_compiled_replay_over_a_batch_equals_the_builtin_rows(batch, softplus):
     rng = np.random.default_rng(batch)
     X = rng.normal(0.0, 2.0, size=(batch, 2))
     results = []
@@ -101,7 +95,7 @@ def test_compiled_replay_over_a_batch_equals_the_builtin_rows(batch):
     np.testing.assert_allclose([q.grad for q in p], g1, rtol=1e-12)
 
 
-def test_the_drawing_shows_its_symbol():
+def test_the_drawing_shows_its_symbol(softplus):
     y = softplus(Value(0.3, "x"))
     source = draw_graph(y).source
     assert "ζ" in source and "soft_plus" in source
@@ -169,7 +163,7 @@ def test_math_functions_fail_on_arrays_naming_the_rule():
         net.forward(np.ones((3, 1)))
 
 
-def test_wrong_number_of_arguments_in_a_call():
+def test_wrong_number_of_arguments_in_a_call(softplus):
     with pytest.raises(TypeError, match="soft_plus takes 1 argument, got 2"):
         softplus(1.0, 2.0)
 
@@ -189,7 +183,7 @@ def test_an_unwritten_exercise_defines_but_cannot_be_used():
         todo(Value(1.0))
 
 
-def test_the_drawing_the_explorer_and_the_player_show_it(tmp_path):
+def test_the_drawing_the_explorer_and_the_player_show_it(tmp_path, softplus):
     from autograd.explorer import StepThrough
     from autograd.viz import save_player
 
