@@ -1,10 +1,12 @@
-"""The HTML player's pieces as text: several players on one page keep to their own elements,
-and the step-through's drawing options (``auto_label`` given in ``options=`` or as a keyword)."""
+"""The HTML player's pieces: several players on one page keep to their own elements (as text,
+and in headless Chromium), and the step-through's drawing options (``auto_label`` given in
+``options=`` or as a keyword). Screenshots go to tests/artifacts/ (git-ignored)."""
 
 from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from autograd import Value
 from autograd.drawing import DrawOptions
@@ -28,7 +30,8 @@ def _ids(fragment: str) -> list[str]:
 def _addressed(fragment: str) -> set[str]:
     """The element ids the fragment's script looks up."""
     script = fragment.split('<script type="module">', 1)[1]
-    return set(re.findall(r'getElementById\("([^"]+)"\)', script))
+    found = re.findall(r'getElementById\("([^"]+)"\)|\[id="([^"]+)"\]', script)
+    return {a or b for a, b in found} - {"${id}"}  # stepper.js's own lookups inside its drawing
 
 
 def test_two_players_of_the_same_graph_on_one_page_have_their_own_elements():
@@ -77,3 +80,31 @@ def test_auto_label_is_on_by_default_and_a_keyword_still_decides():
     assert step_options(DrawOptions(backward=False)).backward is True  # a step-through is the backward pass
     html = player_html(neuron())
     assert "t1" in html
+
+
+def test_players_on_one_page_each_step_their_own_drawing_in_a_browser(tmp_path):
+    """Two fragments of the same data, and the first one again (ids shared, as two kernels
+    could number them): three players, each button steps its own drawing only."""
+    from browsers import start_chromium
+
+    data = StepThrough(neuron()).payload()
+    first, second = player_fragment(data), player_fragment(data)
+    page = tmp_path / "page.html"
+    page.write_text(f"<!DOCTYPE html><html><body>{first}{second}{first}</body></html>", encoding="utf-8")
+    driver = start_chromium(tmp_path / "profile", 1000, 900)
+    try:
+        driver.get(page.as_uri())
+        players = driver.find_elements("css selector", ".chaingrad-player")
+        assert [len(p.find_elements("css selector", ".cg-explorer")) for p in players] == [1, 1, 1]
+        total = len(data["steps"])
+        for k, player in enumerate(players):
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", player)
+            player.find_element("css selector", "button.cg-button[title^='next step']").click()
+            counters = [p.find_element("css selector", ".cg-counter").text for p in players]
+            assert counters == [f"step {int(i == k)} of {total}" for i in range(3)], (k, counters)
+            player.find_element("css selector", "button.cg-button[title^='first']").click()
+        shots = Path(__file__).resolve().parent / "artifacts"
+        shots.mkdir(exist_ok=True)
+        driver.save_screenshot(str(shots / "three_players.png"))
+    finally:
+        driver.quit()

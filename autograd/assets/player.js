@@ -16,7 +16,11 @@
     on(name, f) { (handlers[name] = handlers[name] || []).push(f); },
     off() {}, save_changes() {}, send() {},
   };
-  const host = document.getElementById("__HOST_ID__");
-  render({ model, el: host });
-  host.firstElementChild.focus({ preventScroll: true });
+  // the first element of this id not yet playing: even if two fragments ever shared ids (the
+  // same data, numbered by two processes), each script takes its own place, in page order
+  const host = [...document.querySelectorAll('[id="__HOST_ID__"]')].find((e) => !e.hasChildNodes());
+  if (host) {
+    render({ model, el: host });
+    host.firstElementChild.focus({ preventScroll: true });
+  }
 }
