@@ -5,6 +5,9 @@ using its ``.grad``; it touches nothing else (not the gradients: call ``zero_gra
 before the next backward pass, since leaves accumulate). The learning rate is a number or
 a schedule, a callable t -> rate for step t = 1, 2, ...: ``constant``, ``inverse_sqrt``
 (η₀/√t, the lecture's choice) or ``linear_decay``.
+
+``optimizer_named`` and ``schedule_named`` build them from the names the ``chaingrad``
+command and the playground offer (``OPTIMIZERS``, ``SCHEDULES``): one table for both.
 """
 
 from __future__ import annotations
@@ -238,3 +241,49 @@ class Adam(Optimizer):
 
     def __repr__(self) -> str:
         return f"Adam({len(self.params)} parameters, lr={self.schedule!r}, betas={self.betas}, eps={self.eps:g})"
+
+
+# ---------------------------------------------------------------------------------------
+# by name: what the command line and the playground offer
+# ---------------------------------------------------------------------------------------
+
+OPTIMIZERS = ("sgd", "momentum", "adam")
+"""SGD, SGD with momentum ``MOMENTUM``, Adam."""
+MOMENTUM = 0.9
+SCHEDULES = ("constant", "inverse_sqrt", "linear_decay")
+"""Named as the schedule functions above."""
+SCHEDULE_ALIASES = {"invsqrt": "inverse_sqrt", "linear": "linear_decay"}
+"""The names ``chaingrad train --schedule`` took first, still accepted."""
+LINEAR_END = 0.1
+"""The named "linear_decay" goes from lr down to lr·LINEAR_END over the run, as the moons
+demo goes from 1.0 to 0.1."""
+
+
+def schedule_name(name: str) -> str:
+    """``name`` as one of ``SCHEDULES`` (an alias translated); a ValueError lists the choices."""
+    name = SCHEDULE_ALIASES.get(name, name)
+    if name not in SCHEDULES:
+        raise ValueError(f"unknown schedule {name!r}; choose one of {', '.join(SCHEDULES)}")
+    return name
+
+
+def schedule_named(name: str, lr: float, steps: int) -> Schedule:
+    """The schedule ``name`` starting at ``lr`` for a run of ``steps`` steps: ``constant(lr)``,
+    ``inverse_sqrt(lr)`` or ``linear_decay(lr, lr·LINEAR_END, steps)``."""
+    name = schedule_name(name)
+    if name == "constant":
+        return constant(lr)
+    if name == "inverse_sqrt":
+        return inverse_sqrt(lr)
+    return linear_decay(lr, lr * LINEAR_END, steps)
+
+
+def optimizer_named(name: str, params: Iterable[Value], lr: float | Schedule) -> Optimizer:
+    """The optimizer ``name`` (one of ``OPTIMIZERS``) over ``params`` at the rate or schedule ``lr``."""
+    if name == "sgd":
+        return SGD(params, lr)
+    if name == "momentum":
+        return SGD(params, lr, momentum=MOMENTUM)
+    if name == "adam":
+        return Adam(params, lr)
+    raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")

@@ -27,15 +27,13 @@ from . import data as D
 from . import playground_views as views
 from .layers import ACTIVATIONS, MLP, build
 from .objectives import outputs_for
-from .optim import SGD, Adam, Optimizer, constant, inverse_sqrt, linear_decay
+from .optim import OPTIMIZERS, SCHEDULES, Schedule, optimizer_named, schedule_named
 from .outputs import model_outputs
 from .plots import CLASS_COLORS, plane_grid
 from .train import LOSS_NAMES, PENALTIES, Training
 from .userfiles import MAX_FILE_BYTES
 
 DATASETS = ("moons", "circles", "xor", "spirals", "blobs", "csv")
-OPTIMIZERS = ("sgd", "momentum", "adam")
-SCHEDULES = ("constant", "inverse_sqrt", "linear_decay")
 CHOICES = {
     "dataset": list(DATASETS),
     "activation": list(ACTIVATIONS),
@@ -89,17 +87,11 @@ def store_upload(folder: str | Path, name: str, text: str) -> Path:
     return write_atomic(Path(folder) / (Path(name).name or "data.csv"), text)
 
 
-def make_schedule(settings: Any, batches: int) -> Any:
-    """The learning-rate schedule: ``constant(lr)``, ``inverse_sqrt(lr)``, or
-    ``linear_decay`` from lr to lr/100 over all the steps of ``settings.epochs`` epochs."""
+def make_schedule(settings: Any, batches: int) -> Schedule:
+    """The learning-rate schedule named by ``settings.schedule`` (``nn.optim.schedule_named``,
+    as ``chaingrad train`` builds it) over all the steps of ``settings.epochs`` epochs."""
     lr = real(settings.lr, "the learning rate (lr)", "Playground", above=0.0)
-    if settings.schedule == "constant":
-        return constant(lr)
-    if settings.schedule == "inverse_sqrt":
-        return inverse_sqrt(lr)
-    if settings.schedule == "linear_decay":
-        return linear_decay(lr, lr / 100.0, max(1, settings.epochs) * batches)
-    raise ValueError(f"unknown schedule {settings.schedule!r}; choose one of {', '.join(SCHEDULES)}")
+    return schedule_named(settings.schedule, lr, max(1, settings.epochs) * batches)
 
 
 def check_tuning(settings: Any) -> None:
@@ -108,17 +100,6 @@ def check_tuning(settings: Any) -> None:
     if settings.penalty not in PENALTIES:
         raise ValueError(f"unknown penalty {settings.penalty!r}; choose one of {', '.join(PENALTIES)}")
     count(settings.epochs, "the number of epochs", "Playground", at_least=1)
-
-
-def make_optimizer(name: str, params: list[Value], lr: Any) -> Optimizer:
-    """SGD, SGD with momentum 0.9, or Adam, at the rate or schedule ``lr``."""
-    if name == "sgd":
-        return SGD(params, lr)
-    if name == "momentum":
-        return SGD(params, lr, momentum=0.9)
-    if name == "adam":
-        return Adam(params, lr)
-    raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
 
 
 def trace_neurons(model: MLP) -> CompiledGraph:
@@ -177,7 +158,7 @@ def build_setup(settings: Any) -> Setup:
     batch = settings.batch_size or None
     batches = 1 if batch is None else math.ceil(len(ytr) / batch)
     model = MLP(2, [*settings.hidden, outputs], activation=settings.activation, seed=settings.seed)
-    optimizer = make_optimizer(settings.optimizer, model.parameters(), make_schedule(settings, batches))
+    optimizer = optimizer_named(settings.optimizer, model.parameters(), make_schedule(settings, batches))
     run = Training(
         model, Xtr, ytr, loss, optimizer, batch, settings.reg, settings.seed, compiled=True, penalty=settings.penalty
     )

@@ -109,6 +109,24 @@ def test_train_writes_a_run_folder(tmp_path, capsys):
     assert "wrote" in capsys.readouterr().out
 
 
+def test_train_and_the_playground_build_a_schedule_of_one_name_alike(tmp_path):
+    from types import SimpleNamespace
+
+    from nn.playground_setup import make_schedule
+
+    # 40 samples in batches of 10 for 15 epochs: 60 steps; adam's rate 0.02 ends at a tenth
+    expected = "linear_decay(0.02, 0.002, 60)"
+    for name in ("linear_decay", "linear"):  # "linear", the name train took first, still works
+        out = tmp_path / name
+        argv = ["train", "--data", "xor", "--samples", "40", "--hidden", "4", "--epochs", "15", "--batch-size", "10"]
+        assert main([*argv, "--schedule", name, "--out", str(out), "--no-progress"]) == 0
+        assert f"lr={expected}" in json.loads((out / "run.json").read_text())["optimizer"]
+    playground = SimpleNamespace(lr=0.02, schedule="linear_decay", epochs=15)
+    assert repr(make_schedule(playground, batches=4)) == expected
+    playground.schedule = "invsqrt"
+    assert repr(make_schedule(playground, batches=4)) == "inverse_sqrt(0.02)"
+
+
 def test_train_on_csv_with_test_split_and_evaluate(tmp_path, capsys):
     rng = np.random.default_rng(0)
     X = rng.normal(size=(60, 3))

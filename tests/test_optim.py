@@ -68,6 +68,25 @@ def test_schedules():
     assert [demo(t) for t in (1, 2, 51, 100, 101, 500)] == pytest.approx([1.0, 0.991, 0.55, 0.109, 0.1, 0.1])
 
 
+def test_schedules_and_optimizers_by_name():
+    from nn.optim import optimizer_named, schedule_named
+
+    decay = schedule_named("linear_decay", 0.5, 10)
+    assert [decay(t) for t in (1, 6, 11, 50)] == pytest.approx([0.5, 0.275, 0.05, 0.05])
+    assert [schedule_named("inverse_sqrt", 0.5, 10)(t) for t in (1, 4)] == pytest.approx([0.5, 0.25])
+    for old, new in (("linear", "linear_decay"), ("invsqrt", "inverse_sqrt")):
+        assert repr(schedule_named(old, 0.5, 10)) == repr(schedule_named(new, 0.5, 10))
+    with pytest.raises(ValueError, match="unknown schedule 'cosine'; choose one of constant, inverse_sqrt"):
+        schedule_named("cosine", 0.5, 10)
+    p = _param(0.0, 1.0)
+    momentum = optimizer_named("momentum", [p], 0.1)
+    assert isinstance(momentum, SGD) and momentum.momentum == 0.9
+    assert isinstance(optimizer_named("adam", [p], 0.1), Adam)
+    assert optimizer_named("sgd", [p], 0.1).momentum == 0.0
+    with pytest.raises(ValueError, match="unknown optimizer 'rmsprop'; choose one of sgd, momentum, adam"):
+        optimizer_named("rmsprop", [p], 0.1)
+
+
 def test_optimizer_follows_a_schedule():
     p = _param(0.0, 1.0)
     opt = SGD([p], lr=inverse_sqrt(1.0))

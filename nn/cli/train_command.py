@@ -14,19 +14,23 @@ from ..evaluation import evaluate
 from ..layers import ACTIVATIONS, MLP
 from ..loop import fit
 from ..objectives import LOSS_NAMES, outputs_for
-from ..optim import SGD, Adam, Schedule, constant, inverse_sqrt, linear_decay
+from ..optim import LINEAR_END, OPTIMIZERS, SCHEDULE_ALIASES, SCHEDULES, optimizer_named, schedule_named
 from .arguments import fraction, hidden_sizes, non_negative_float, positive_float, positive_int
 from .datasets import add_data_options, data_record, load_data
 from .errors import CommandError, UsageError
 from .run_folder import check_out, format_accuracy, summary, write_run
 
-OPTIMIZERS = ("sgd", "momentum", "adam")
-SCHEDULES = ("constant", "invsqrt", "linear")
 DEFAULT_LR = {"sgd": 0.5, "momentum": 0.05, "adam": 0.02}
 # train's defaults: for the toy sets and CSV files, and for the digits (1,797 samples of 64
 # pixels: MLP(64, [32, 10]) with cross-entropy, Adam on batches of 64, a fifth held out)
 TRAIN_DEFAULTS = {"hidden": [16, 16], "optimizer": "adam", "epochs": 100, "batch_size": None, "test_fraction": 0.0}
 DIGITS_DEFAULTS = {"hidden": [32], "optimizer": "adam", "epochs": 20, "batch_size": 64, "test_fraction": 0.2}
+
+
+def schedule_choice(text: str) -> str:
+    """A schedule's name with the old names of ``nn.optim.SCHEDULE_ALIASES`` translated;
+    argparse then checks it is one of ``SCHEDULES``."""
+    return SCHEDULE_ALIASES.get(text, text)
 
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
@@ -45,7 +49,13 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
         default=None,
         help=f"learning rate (default {', '.join(f'{k} {v:g}' for k, v in DEFAULT_LR.items())})",
     )
-    train.add_argument("--schedule", choices=SCHEDULES, default="constant", help="linear: down to lr/10 over the run")
+    train.add_argument(
+        "--schedule",
+        type=schedule_choice,
+        choices=SCHEDULES,
+        default="constant",
+        help=f"linear_decay: down to lr·{LINEAR_END:g} over the run (invsqrt and linear are accepted as before)",
+    )
     train.add_argument("--epochs", type=positive_int, default=None, help="default 100; digits: 20")
     train.add_argument("--batch-size", type=positive_int, default=None, help="default: the whole set; digits: 64")
     train.add_argument("--l2", type=non_negative_float, default=1e-4, help="λ of the L2 penalty (default 1e-4)")
@@ -103,16 +113,7 @@ def run(args: argparse.Namespace) -> int:
     model = MLP(X.shape[1], [*args.hidden, nout], activation=args.activation, seed=args.seed)
     lr0 = args.lr if args.lr is not None else DEFAULT_LR[args.optimizer]
     steps = args.epochs * (1 if args.batch_size is None else math.ceil(len(y) / args.batch_size))
-    schedule: dict[str, Schedule] = {
-        "constant": constant(lr0),
-        "invsqrt": inverse_sqrt(lr0),
-        "linear": linear_decay(lr0, lr0 / 10, steps),
-    }
-    lr = schedule[args.schedule]
-    if args.optimizer == "adam":
-        optimizer: Any = Adam(model.parameters(), lr=lr)
-    else:
-        optimizer = SGD(model.parameters(), lr=lr, momentum=0.9 if args.optimizer == "momentum" else 0.0)
+    optimizer = optimizer_named(args.optimizer, model.parameters(), schedule_named(args.schedule, lr0, steps))
     print(
         f"Training {model} on {args.data} ({len(y)} samples, {X.shape[1]} features): loss {loss} + {args.l2:g}·L2, "
         f"{optimizer!r}, {args.epochs} epochs, batch size {args.batch_size or 'all'}"

@@ -151,11 +151,7 @@ def read_header(data: bytes, path: Path) -> tuple[dict[str, Any], dict[str, str]
             raise ValueError(f"{path}: tensor {name} has dtype {dtype!r}; only F64 and F32 weights are read")
         shape = entry.get("shape")
         want = 2 if name.endswith("weight") else 1
-        if (
-            not isinstance(shape, list)
-            or len(shape) != want
-            or not all(is_count(n) and n > 0 for n in shape)
-        ):
+        if not isinstance(shape, list) or len(shape) != want or not all(is_count(n) and n > 0 for n in shape):
             raise ValueError(f"{path}: tensor {name} has shape {shape!r}, expected {want} positive sizes")
     return header, metadata
 
