@@ -124,7 +124,6 @@ def test_rejected_formulas_exit_2_naming_what_was_rejected(tmp_path, capsys, for
         (["--set", "w=1", "--set", "w=2"], "given twice"),
         (["--set", "w=1", "--params", "v"], "--params names values not given with --set: v"),
         (["--set", "w=1", "--out", "g.jpeg"], "the extension must be one of"),
-        (["--set", "w=1", "--max-nodes", "0"], "--max-nodes must be at least 1"),
     ],
 )
 def test_bad_options_exit_2(tmp_path, monkeypatch, capsys, argv, message):
@@ -132,6 +131,17 @@ def test_bad_options_exit_2(tmp_path, monkeypatch, capsys, argv, message):
     argv = [*argv] if "--out" in argv else [*argv, "--out", "g.dot"]
     assert draw(["w * 2", *argv]) == 2
     assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("option", ["--max-frames", "--max-nodes"])
+def test_max_frames_and_max_nodes_are_checked_by_argparse(tmp_path, monkeypatch, capsys, option):
+    monkeypatch.chdir(tmp_path)
+    for text, message in (("0", "'0' must be at least 1"), ("two", "'two' is not a whole number")):
+        with pytest.raises(SystemExit) as stop:
+            draw(["w * 2", "--set", "w=1", option, text, "--out", "g.dot"])
+        assert stop.value.code == 2
+        assert f"error: argument {option}: {message}" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
 
 

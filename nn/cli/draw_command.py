@@ -34,6 +34,7 @@ from autograd.viz import (
     write_graph,
 )
 
+from .arguments import positive_int
 from .errors import InputError, UsageError
 
 MAX_FRAMES = 40
@@ -89,7 +90,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--frames", metavar="DIR", default=None, help="also write one SVG per backward step into DIR")
     p.add_argument(
         "--max-frames",
-        type=int,
+        type=positive_int,
         default=MAX_FRAMES,
         help=f"write at most this many frames (default {MAX_FRAMES}; each frame draws the whole graph)",
     )
@@ -112,7 +113,7 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--max-nodes",
-        type=int,
+        type=positive_int,
         default=DEFAULT_MAX_NODES,
         help=f"draw a summary past this many values (default {DEFAULT_MAX_NODES})",
     )
@@ -156,10 +157,6 @@ def run(args: argparse.Namespace) -> int:
     html = Path(args.html) if args.html else None
     if html is not None and html.suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"--html {args.html!r}: the player is an HTML file, give a path ending in .html")
-    if args.max_nodes is not None and args.max_nodes < 1:
-        raise UsageError(f"--max-nodes must be at least 1, got {args.max_nodes}")
-    if args.max_frames < 1:
-        raise UsageError(f"--max-frames must be at least 1, got {args.max_frames}")
     values = parse_assignments(args.assignments)
     try:
         root, names = parse_expression(args.expr.strip(), values)
