@@ -69,6 +69,22 @@ def test_model_and_run_json_survive_a_failure_writing_the_plots(tmp_path, capsys
     assert json.loads((out / "model.json").read_text())["format"] == "chaingrad"
 
 
+def test_run_json_is_written_once_with_the_list_of_files(tmp_path, capsys, monkeypatch):
+    # the folder is staged and moved in whole: a run.json written before the plots is never seen
+    written = []
+    write_atomic = run_folder.write_atomic
+
+    def recording(path, *args, **kwargs):
+        written.append(path.name)
+        return write_atomic(path, *args, **kwargs)
+
+    monkeypatch.setattr(run_folder, "write_atomic", recording)
+    out = tmp_path / "run"
+    assert _train(out) == 0
+    assert written.count("run.json") == 1
+    assert set(json.loads((out / "run.json").read_text())["files"]) == {p.name for p in out.iterdir()}
+
+
 def test_a_run_that_fails_to_save_leaves_the_earlier_run_as_it_was(tmp_path, capsys, monkeypatch):
     out = tmp_path / "run"
     assert _train(out) == 0

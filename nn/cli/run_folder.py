@@ -1,5 +1,5 @@
 """The run folder ``chaingrad demo`` and ``chaingrad train`` write: model.json (the
-weights) and run.json (the settings, the data and its split, the final figures) first, then
+weights), run.json (the settings, the data and its split, the final figures, the files),
 history.csv, history.json, loss_accuracy.png, decision_boundary.png (2-D data) and graph.svg
 (one sample's graph, drawn without Graphviz); ``check_out`` checks the folder before training, ``read_run`` reads
 run.json back for ``chaingrad evaluate``; and the one-line summaries the commands print."""
@@ -78,7 +78,7 @@ RUN_FILES = (
     "decision_boundary.png",
     "graph.svg",
 )
-"""Every file a run folder may hold, in the order they are written: the weights and the
+"""Every file a run folder may hold, in the order they are moved into it: the weights and the
 record of the run first, so a failure later (a full disk) loses only plots."""
 
 
@@ -112,12 +112,13 @@ def write_run(
 ) -> list[Path]:
     """Write the run folder; returns the files written.
 
-    model.json and run.json are written first, then the history, the plots and the drawing;
-    a file after the first two that cannot be written is reported and skipped. Everything
-    goes to a fresh folder beside ``out`` and is moved in once written, so a run that fails
-    before its model is saved leaves an earlier run in ``out`` as it was; files of an earlier
-    run that this one does not write are removed, so the folder never mixes two runs. A
-    failure to write model.json or run.json is an InputError.
+    model.json is written first, then the history, the plots and the drawing (one that
+    cannot be written is reported and skipped), then run.json, once, listing them. Everything
+    goes to a fresh folder beside ``out`` and is moved in once written (model.json and
+    run.json first), so a run that fails before its model is saved leaves an earlier run in
+    ``out`` as it was; files of an earlier run that this one does not write are removed, so
+    the folder never mixes two runs. A failure to write model.json or run.json is an
+    InputError.
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -143,9 +144,8 @@ def write_run(
 def _write_files(
     stage: Path, model: MLP, X: np.ndarray, y: np.ndarray, history: History, loss: str, info: dict[str, Any]
 ) -> list[str]:
-    names = ["model.json", "run.json"]
+    names = ["model.json", "run.json"]  # run.json is written last, when the list is known
     model.save(stage / "model.json")
-    _write_info(stage, info, names)
     later: list[tuple[str, Callable[[Path], Any]]] = [
         ("history.csv", history.to_csv),
         ("history.json", history.to_json),
@@ -170,12 +170,8 @@ def _write_files(
         print(note)
     else:
         names.append("graph.svg")
-    _write_info(stage, info, names)
+    write_atomic(stage / "run.json", json.dumps({**info, "files": names}, indent=1) + "\n")
     return names
-
-
-def _write_info(folder: Path, info: dict[str, Any], names: list[str]) -> None:
-    write_atomic(folder / "run.json", json.dumps({**info, "files": names}, indent=1) + "\n")
 
 
 def read_run(folder: Path) -> dict[str, Any] | None:
