@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import struct
 import sys
 from pathlib import Path
@@ -134,11 +135,21 @@ def test_bad_files_are_refused_with_the_file_named(tmp_path):
         "bias": ({"0.weight": np.ones((2, 3))}, "needs both 0.weight and 0.bias"),
         "bias shape": ({"0.weight": np.ones((2, 3)), "0.bias": np.ones(3)}, r"0.bias has shape \(3,\)"),
         "chain": ({**ok, "2.weight": np.ones((1, 4)), "2.bias": np.ones(1)}, "takes 4 inputs but layer 0 gives 2"),
-        "nan": ({"0.weight": np.full((2, 3), np.nan), "0.bias": np.ones(2)}, "not a finite number"),
+        "nan": ({"0.weight": np.full((2, 3), np.nan), "0.bias": np.ones(2)}, "must be a finite number, got nan"),
         "empty": ({}, "holds no weights"),
     }
     for name, (tensors, match) in cases.items():
         _expect_refused(_foreign(tmp_path / f"{name}.safetensors", tensors), match)
+
+
+def test_a_weight_that_is_not_finite_is_named_by_the_file_and_the_parameter(tmp_path):
+    # load_state_dict, the one check of parameter values, names it: weight [1, 2] of layer 0
+    weight = np.ones((2, 3))
+    weight[1, 2] = np.inf
+    path = _foreign(tmp_path / "inf.safetensors", {"0.weight": weight, "0.bias": np.ones(2)})
+    _expect_refused(
+        path, f"^{re.escape(str(path))}: .*parameter layers.0.neurons.1.w.2 must be a finite number, got inf$"
+    )
 
 
 def test_metadata_that_does_not_fit_is_refused(tmp_path):

@@ -62,7 +62,8 @@ def dense_layers(model: Module, where: str = "export", grad: bool = False) -> li
 
 def load_dense(model: Module, layers: list[Dense], where: str) -> None:
     """Set the weights of ``model`` from ``layers``: shapes checked first, then every value
-    set through ``load_state_dict`` (which checks it is a finite number), all or nothing."""
+    set through ``load_state_dict``, the one check that each is a finite number (an
+    ExportError names ``where`` and the parameter), all or nothing."""
     mine = dense_layers(model, where)
     if len(mine) != len(layers):
         raise ExportError(f"{where}: the model has {len(mine)} layers, the weights have {len(layers)}")
@@ -74,4 +75,7 @@ def load_dense(model: Module, layers: list[Dense], where: str) -> None:
             )
     # named_parameters lists, layer by layer and neuron by neuron, the weights and then the bias
     values = [float(v) for d in layers for w, b in zip(d.weight.tolist(), d.bias.tolist()) for v in (*w, b)]
-    model.load_state_dict({name: v for (name, _), v in zip(model.named_parameters(), values)})
+    try:
+        model.load_state_dict({name: v for (name, _), v in zip(model.named_parameters(), values)})
+    except ValueError as e:
+        raise ExportError(f"{where}: {e}") from e

@@ -212,7 +212,8 @@ def load_torch_weights(
 
     A file written by ``to_torch`` says its activations; for one saved from PyTorch, give
     ``activation`` (after every hidden layer) and ``output_activation`` (after the last).
-    Everything is checked before the MLP is built; errors name the file and the problem.
+    The file is checked before the MLP is built, and its weights by ``load_state_dict`` as
+    they are set (the MLP is returned only when all are finite); errors name the file and the problem.
     """
     for name, act in (("activation", activation), ("output_activation", output_activation)):
         if act is not None and act not in ACTIVATIONS:
@@ -230,9 +231,6 @@ def load_torch_weights(
         Dense(arrays[f"{k}.weight"].astype(np.float64), arrays[f"{k}.bias"].astype(np.float64), act)
         for (k, _), act in zip(plan, acts)
     ]
-    for (k, _), layer in zip(plan, layers):
-        if not (np.all(np.isfinite(layer.weight)) and np.all(np.isfinite(layer.bias))):
-            raise ValueError(f"{path}: layer {k} holds a weight that is not a finite number")
     nin = plan[0][1][1]
     hidden = acts[0] if len(acts) > 1 else "relu"
     model = MLP(nin, [shape[0] for _, shape in plan], activation=hidden, output_activation=acts[-1])
