@@ -11,10 +11,16 @@ evaluate), ``replay`` (the compiled path), ``loop`` (``Training`` and ``fit``) a
 ``search`` (random search). Around it: ``plots`` (curves and decision boundaries),
 ``demo`` (the moons demo's settings), ``playground`` (the live widget, with
 ``playground_setup`` and ``playground_views``), ``export`` (ONNX and PyTorch-compatible
-weights) and ``cli`` (the command). Both ``export`` and ``cli`` are packages.
+weights) and ``cli`` (the command). Both ``export`` and ``cli`` are packages; ``nn.export``
+loads on first use (``import nn`` does not wait for it).
 """
 
-from . import data, export, losses, optim, train
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from . import data, losses, optim, train
 from .evaluation import evaluate
 from .layers import ACTIVATIONS, MLP, Layer, Neuron, build, load_model
 from .loop import fit
@@ -42,3 +48,13 @@ __all__ = [
     "fit",
     "evaluate",
 ]
+
+if TYPE_CHECKING:
+    from . import export
+
+
+def __getattr__(name: str) -> Any:
+    """``nn.export``, imported when first asked for."""
+    if name == "export":
+        return import_module(".export", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

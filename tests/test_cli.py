@@ -315,6 +315,17 @@ def test_the_command_starts_without_matplotlib_or_scikit_learn():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_the_exporters_load_only_when_used():
+    # import nn and the command's start leave ONNX and safetensors writing out; nn.export still names them
+    code = (
+        "import sys, nn, nn.cli; from nn.cli import build_parser; build_parser(); "
+        "heavy = {'nn.export.onnx_graph', 'nn.export.torch_weights'} & set(sys.modules); assert not heavy, heavy; "
+        "from nn.export import load_torch_weights, to_onnx, to_torch; "
+        "assert nn.export.to_onnx is to_onnx and 'nn.export.onnx_graph' in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_a_regression_run_says_why_it_has_no_decision_boundary(tmp_path, capsys):
     csv = tmp_path / "plane.csv"
     csv.write_text("a,b,y\n0,1,0.5\n1,0,1.5\n0.3,0.3,2\n")  # two features, numeric targets

@@ -13,8 +13,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..export import to_onnx, to_torch
-from ..export.onnx_graph import DTYPES
+from ..export import DTYPES
 from ..layers import load_model
 from .errors import InputError, UsageError
 
@@ -37,6 +36,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Load the model, then write each export asked for; returns 0."""
+    from ..export import to_onnx, to_torch  # the exporters load only for this command
+
     if args.onnx is None and args.torch is None:
         raise UsageError("say what to write: --onnx OUT.onnx, --torch DIR or both")
     path = Path(args.model)

@@ -9,6 +9,7 @@ layers back into a model, checking every shape before the first weight changes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -18,6 +19,17 @@ from ..module import Module
 
 class ExportError(ValueError):
     """A model or graph that an exporter cannot write; the message names what is in the way."""
+
+
+DTYPES = ("float64", "float32")
+"""The precisions both exporters write."""
+
+
+def check_dtype(dtype: Any, where: str) -> np.dtype:
+    """float64 or float32, as a numpy dtype; anything else is a ValueError naming it."""
+    if dtype not in DTYPES:
+        raise ValueError(f"{where}: dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
+    return np.dtype(dtype)
 
 
 @dataclass(frozen=True)

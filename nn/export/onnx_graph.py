@@ -21,14 +21,13 @@ from autograd.files import PathLike, write_atomic
 
 from ..layers import MLP
 from ..module import Module
-from .dense import ExportError, dense_layers
+from .dense import ExportError, check_dtype, dense_layers
 from .onnx_program import program_graph
 
 OPSET = 17
 """The ONNX operator set the files use (Gemm, Sum, Pow and the activations as of opset 17)."""
 IR_VERSION = 8
 """The file format version that goes with opset 17, so that older runtimes read the files."""
-DTYPES = ("float64", "float32")
 ACTIVATION_OPS = {"linear": None, "relu": "Relu", "tanh": "Tanh", "sigmoid": "Sigmoid"}
 
 
@@ -39,13 +38,6 @@ def load_onnx() -> Any:
     except ImportError as e:
         raise ImportError("ONNX export needs the onnx package: pip install 'chaingrad[onnx]'") from e
     return onnx
-
-
-def check_dtype(dtype: Any, where: str) -> np.dtype:
-    """float64 or float32, as a numpy dtype; anything else is a ValueError naming it."""
-    if dtype not in DTYPES:
-        raise ValueError(f"{where}: dtype must be one of {', '.join(DTYPES)}, got {dtype!r}")
-    return np.dtype(dtype)
 
 
 class GraphBuilder:

@@ -31,8 +31,7 @@ from autograd.files import PathLike, write_atomic
 from ..layers import ACTIVATIONS, MLP
 from ..module import Module
 from ..userfiles import MAX_FILE_BYTES, read_user_bytes
-from .dense import Dense, ExportError, dense_layers, load_dense
-from .onnx_graph import check_dtype
+from .dense import Dense, ExportError, check_dtype, dense_layers, load_dense
 
 WEIGHTS_FILE = "model.safetensors"
 SCRIPT_FILE = "model.py"
