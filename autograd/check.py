@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from . import checks
 from .arraymath import ARRAY
 from .backprop import grad
 from .extend import NotWritten, Operation, PrimitiveError, arity
@@ -127,8 +128,12 @@ def check_primitive(
     what the forward rule should compute, in plain Python. ``n_args``: how many arguments to
     draw for a rule that takes any number. ``order`` 1 skips the second derivative.
     """
-    if order not in (1, 2):
+    if not checks.is_count(order) or order not in (1, 2):
         raise ValueError(f"check_primitive checks order 1 or 2, got order={order!r}")
+    count = checks.count(count, "count", "check_primitive", at_least=1)
+    seed = checks.count(seed, "seed", "check_primitive")
+    if n_args is not None:
+        n_args = checks.count(n_args, "n_args", "check_primitive", at_least=1)
     prim, forward, vjp = _rules(op)
     report = Report(prim.name)
     try:

@@ -33,10 +33,12 @@ def is_real(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def count(value: Any, name: str, where: str, at_least: int = 0) -> int:
-    """``value`` as an int, checked to be a whole number >= ``at_least``."""
-    if not is_count(value) or value < at_least:
-        raise ValueError(f"{where}: {name} must be an integer >= {at_least}, got {shown(value)}")
+def count(value: Any, name: str, where: str, at_least: int | None = 0) -> int:
+    """``value`` as an int, checked to be a whole number >= ``at_least`` (any whole number
+    when ``at_least`` is None: a position that the caller clamps, say)."""
+    if not is_count(value) or (at_least is not None and value < at_least):
+        bound = "" if at_least is None else f" >= {at_least}"
+        raise ValueError(f"{where}: {name} must be an integer{bound}, got {shown(value)}")
     return int(value)
 
 

@@ -15,9 +15,9 @@ output falls back to the HTML player of the same graph.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from .checks import real
+from .checks import count, is_count, real
 from .drawing import DrawOptions, Scene, format_number
 from .explain import Feedback, Question, judge, questions, step_text
 from .player import asset, payload, player_fragment, step_options
@@ -70,9 +70,7 @@ class StepThrough:
 
     @step.setter
     def step(self, k: int) -> None:
-        if isinstance(k, bool) or not isinstance(k, int):
-            raise TypeError(f"step must be an int, got {k!r}")
-        self._step = max(0, min(self.limit, k))
+        self._step = max(0, min(self.limit, count(k, "step", "StepThrough", at_least=None)))
 
     def next(self) -> int:
         """One step forward (not past the end, nor past an unanswered prediction)."""
@@ -115,10 +113,10 @@ class StepThrough:
             if i is None or walk.prims[i] is not None:
                 raise ValueError(f"set: {which!r} is not a leaf of this graph")
             return i
-        if isinstance(which, int) and not isinstance(which, bool):
+        if is_count(which):
             if which not in walk.leaves:
                 raise ValueError(f"set: {which} is not the index of a leaf of this graph")
-            return which
+            return int(which)
         found = [i for i in walk.leaves if walk.order[i].label == which]
         if len(found) != 1:
             labels = sorted({walk.order[i].label for i in walk.leaves if walk.order[i].label})
@@ -141,8 +139,8 @@ class StepThrough:
         walk = self.walk
         if isinstance(which, Value) and id(which) in walk.index:
             return walk.index[id(which)]
-        if isinstance(which, int) and not isinstance(which, bool) and 0 <= which < len(walk.order):
-            return which
+        if is_count(which) and 0 <= cast(int, which) < len(walk.order):
+            return int(cast(int, which))
         found = [i for i, v in enumerate(walk.order) if isinstance(which, str) and v.label == which]
         if len(found) != 1:
             problem = f"{which!r} names {len(found)} nodes of this graph: give a unique label, a Value or an index"

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .checks import count
 from .dot import dot_source
 from .drawing import DEFAULT_MAX_NODES, DrawOptions, Scene, classify, format_number
 from .files import PathLike, write_atomic
@@ -128,9 +129,10 @@ def draw_graph(root: Value, *, step: int | None = None, options: DrawOptions | N
     if step is not None:
         if not options.backward:
             raise ValueError("draw_graph: step= needs backward=True")
+        step = count(step, "step", "draw_graph", at_least=1)
         total = len(scene.walk.steps)
-        if isinstance(step, bool) or not isinstance(step, int) or not 1 <= step <= total:
-            raise ValueError(f"draw_graph: step must be between 1 and {total} (the backward steps), got {step!r}")
+        if step > total:
+            raise ValueError(f"draw_graph: step must be between 1 and {total} (the backward steps), got {step}")
     return Drawing(scene, step)
 
 
@@ -166,6 +168,8 @@ def save_frames(
     (numbered with as many digits as needed, at least 3) and return the paths in order;
     ``limit``: only the first ``limit`` frames."""
     fmt = _check_format(format)
+    if limit is not None:
+        limit = count(limit, "limit", "save_frames")
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     scene = _scene(root, DrawOptions.of(opts.pop("options", None), **opts, backward=True))

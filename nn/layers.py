@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
-from autograd.checks import count
+from autograd.checks import count, is_count
 from autograd.files import PathLike
 from autograd.primitives import DOT, FLOAT
 from autograd.value import node
@@ -183,7 +183,7 @@ class MLP(Module):
         binary: bool = False,
     ) -> None:
         self.nin = count(nin, "nin (number of inputs)", "MLP", at_least=1)
-        if isinstance(nouts, (int, np.integer)) or not isinstance(nouts, Sequence) or len(nouts) == 0:
+        if is_count(nouts) or not isinstance(nouts, Sequence) or len(nouts) == 0:
             raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes such as [16, 16, 1], got {nouts!r}")
         self.nouts = [count(n, "every layer size in nouts", "MLP", at_least=1) for n in nouts]
         self.activation = _check_activation(activation, "MLP")

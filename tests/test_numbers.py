@@ -8,8 +8,11 @@ import numpy as np
 import pytest
 
 from autograd import Value, gradcheck, numerical_grad
+from autograd.check import check_primitive
 from autograd.checks import count, real
 from autograd.drawing import DrawOptions
+from autograd.explorer import StepThrough
+from autograd.viz import draw_graph, save_frames
 from nn import MLP, SGD, Adam, Layer, Neuron, constant, inverse_sqrt, linear_decay
 from nn import losses as L
 from nn.data import make_blobs, make_circles, make_moons, make_spirals, make_xor, minibatches, train_test_split
@@ -26,6 +29,17 @@ def _fit(**kw):
 
 def _params():
     return [Value(1.0)]
+
+
+def _graph():
+    a, b = Value(2.0, "a"), Value(3.0, "b")
+    return (a * b + a).tanh()  # 3 backward steps
+
+
+def _step_to(k):
+    st = StepThrough(_graph())
+    st.step = k
+    return st.step
 
 
 # name -> (call with the number, a valid integer)
@@ -57,6 +71,12 @@ COUNTS = {
     "grid_scores resolution": (lambda v: grid_scores(lambda p: [p[0]], X, resolution=v), 3),
     "gradcheck order": (lambda v: gradcheck(lambda x: x[0] * x[0], [1.0], order=v), 1),
     "drawing max_nodes": (lambda v: DrawOptions(max_nodes=v), 3),
+    "draw_graph step": (lambda v: draw_graph(_graph(), backward=True, step=v), 2),
+    "StepThrough step": (_step_to, 2),
+    "check_primitive order": (lambda v: check_primitive("exp", order=v, count=2), 1),
+    "check_primitive count": (lambda v: check_primitive("exp", order=1, count=v), 2),
+    "check_primitive seed": (lambda v: check_primitive("exp", order=1, count=2, seed=v), 2),
+    "check_primitive n_args": (lambda v: check_primitive("sum", order=1, count=2, n_args=v), 2),
 }
 
 # name -> (call with the number, a valid integer or None when no integer is in bounds, a valid float)
@@ -166,3 +186,37 @@ def test_a_huge_number_is_shown_by_its_size_everywhere_the_engine_refuses_it():
     assert real(2**1023, "x", "f") == 2.0**1023
     # a number that need not be finite: an int beyond the range is as infinite as float arithmetic makes it
     assert real(-(10**400), "x", "f", finite=False) == -math.inf
+
+
+def test_a_count_argument_below_its_bound_is_refused_before_any_work():
+    with pytest.raises(ValueError, match=r"^check_primitive: count must be an integer >= 1, got 0$"):
+        check_primitive("exp", count=0)
+    with pytest.raises(ValueError, match=r"^check_primitive: n_args must be an integer >= 1, got 0$"):
+        check_primitive("sum", n_args=0)
+    with pytest.raises(ValueError, match=r"^draw_graph: step must be an integer >= 1, got 0$"):
+        draw_graph(_graph(), backward=True, step=0)
+    with pytest.raises(ValueError, match=r"^draw_graph: step must be between 1 and 3 \(the backward steps\), got 4$"):
+        draw_graph(_graph(), backward=True, step=np.int64(4))
+    with pytest.raises(ValueError, match=r"^MLP: nouts must be a non-empty list"):
+        MLP(2, np.uint8(3))
+
+
+def test_a_numpy_integer_step_or_index_is_the_same_as_a_python_int(tmp_path):
+    root = _graph()
+    assert draw_graph(root, backward=True, step=np.int64(2)).source == draw_graph(root, backward=True, step=2).source
+    st = StepThrough(root)
+    st.step = np.int32(2)
+    assert st.step == 2 and type(st.step) is int
+    st.step = np.int64(-5)  # any integer, clamped to the walk
+    assert st.step == 0
+    st.step = 10**400
+    assert st.step == st.limit == 3
+    # a node or leaf by its index, as a numpy integer too (e.g. from np.argmax)
+    leaf = next(i for i, v in enumerate(st.walk.order) if v.label == "a")
+    assert st.value(np.int64(leaf)) == st.value("a") == 2.0
+    st.set(np.int64(leaf), 0.5)
+    assert st.value("a") == 0.5
+    assert len(save_frames(root, tmp_path / "all", limit=np.int64(2))) == 2
+    for bad in (True, -1, 1.0):
+        with pytest.raises(ValueError, match="save_frames: limit must be an integer >= 0"):
+            save_frames(root, tmp_path / "none", limit=bad)
