@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .backprop import topological_order
-from .primitives import PRIMITIVES, Primitive
+from .primitives import BUILTIN, PRIMITIVES, Primitive
 from .value import Value
 
-OPCODES: tuple[str, ...] = tuple(PRIMITIVES)
-"""The built-in rows' codes: code i < len(OPCODES) is the row ``PRIMITIVES[OPCODES[i]]`` in every
-program; a program numbers the rows defined with ``autograd.primitive`` after them (see
-``Program.prims``); leaves have negative codes."""
+OPCODES: tuple[str, ...] = tuple(name for name in PRIMITIVES if name in BUILTIN)
+"""The built-in rows' codes, in the table's order: code i < len(OPCODES) is the row
+``PRIMITIVES[OPCODES[i]]`` in every program. Only the built-in rows, so that the codes are the
+same however many rows a user defined before this module was first imported; a program numbers
+the rows defined with ``autograd.primitive`` after them (see ``Program.prims``); leaves have
+negative codes."""
 
 INPUT, LABEL, PARAM, CONST = -1, -2, -3, -4
 LEAF_KINDS = {INPUT: "input", LABEL: "label", PARAM: "param", CONST: "const"}

@@ -5,6 +5,8 @@ batches of 1 and 1,000; the tracing rule's errors; and fit / evaluate / predict 
 
 from __future__ import annotations
 
+import json
+import math
 import subprocess
 import sys
 
@@ -794,6 +796,30 @@ def test_the_engine_loads_without_numpy_and_the_replay_loads_it_on_first_use():
         "autograd.trace; assert 'numpy' in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_opcodes_are_the_built_in_rows_whatever_was_defined_before_the_first_compile():
+    # a row defined before autograd.program is first imported is no built-in code: the codes
+    # do not depend on the order of imports, and the row is numbered after them in its program
+    code = (
+        "import json, sys, numpy as np; from autograd import Value, primitive; "
+        "from autograd.primitives import BUILTIN, PRIMITIVES; "
+        "sp = primitive('softplus', lambda m, a: m.log(1.0 + m.exp(a)), lambda m, g, out, a: (g * m.sigmoid(a),)); "
+        "assert 'autograd.program' not in sys.modules; "
+        "from autograd.program import OPCODES, PRIMS; from autograd.compile import trace; "
+        "w = [Value(0.5)]; net = trace(lambda xs: sp(xs[0] * w[0]), w, inputs=1); "
+        "assert net.program.prims[len(OPCODES)].name == 'softplus'; "
+        "out = net.forward(np.array([[2.0]])); "
+        "print(json.dumps([list(OPCODES), [p.name for p in PRIMS], sorted(BUILTIN), list(PRIMITIVES), out.tolist()]))"
+    )
+    run = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    opcodes, prims, builtin, table, out = json.loads(run.stdout)
+    assert opcodes == prims == [name for name in table if name != "softplus"]
+    assert sorted(opcodes) == builtin and table[-1] == "softplus"
+    assert out == [math.log(1.0 + math.exp(1.0))]
+    from autograd.program import OPCODES
+
+    assert list(OPCODES) == opcodes  # this process imported it in its own order: the same codes
 
 
 def test_forward_takes_the_parameters_from_an_array_as_from_the_values():
