@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
-from autograd.checks import count, is_count
+from autograd.checks import count, is_count, is_real
 from autograd.files import PathLike
 from autograd.primitives import DOT, FLOAT
 from autograd.value import node
@@ -67,7 +67,7 @@ def as_inputs(x: Any, nin: int, where: str) -> tuple[Value, ...]:
         items: Sequence[Any] = x.tolist()
     elif isinstance(x, (list, tuple)):
         items = x
-    elif nin == 1 and (isinstance(x, (Value, int, float, np.number)) and not isinstance(x, bool)):
+    elif nin == 1 and (isinstance(x, Value) or is_real(x)):
         items = (x,)
     else:
         raise TypeError(f"{where}: input must be a list of numbers or Values or a 1-D numpy array, got {x!r}")

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Value
-from autograd.checks import is_count, real
+from autograd.checks import is_count, is_real, real
 from autograd.labels import pick
 from autograd.modes import is_tracing
 
@@ -42,7 +42,7 @@ def _seq(x: Any, name: str, where: str) -> list[Any]:
     """A non-empty list from a sequence (or a 1-D array)."""
     if isinstance(x, np.ndarray):
         x = x.tolist()
-    if isinstance(x, (Value, int, float, np.number)):
+    if isinstance(x, Value) or is_real(x):
         return [x]
     if not isinstance(x, (list, tuple)):
         raise TypeError(f"{where}: {name} must be a list of Values or numbers, got {x!r}")
@@ -81,7 +81,7 @@ def _one_hot(label: Any, n: int, where: str) -> list[Any] | None:
     if len(label) != n:
         raise ValueError(f"{where}: a one-hot label needs {n} entries (one per class), got {len(label)}")
     for t in label:
-        if isinstance(t, bool) or not isinstance(t, (Value, int, float, np.integer, np.floating)):
+        if not (isinstance(t, Value) or is_real(t)):
             raise TypeError(f"{where}: one-hot entries must be Values or numbers, got {t!r}")
     data = [_data(t) for t in label]
     if any(d not in (0.0, 1.0) for d in data) or sum(data) != 1.0:
@@ -159,7 +159,7 @@ def l1_loss(preds: Any, targets: Any, reduction: str = "mean") -> Value:
 def _target(y: Any, allowed: tuple[float, float], where: str) -> float | Value:
     """A binary target: a number, or a Value (a label that is data), whose number is one of
     ``allowed``."""
-    ok = isinstance(y, (Value, int, float, np.integer, np.floating)) and not isinstance(y, bool)
+    ok = isinstance(y, Value) or is_real(y)
     if not ok or _data(y) not in allowed:
         names = " or ".join("+1" if v == 1.0 and allowed[0] < 0 else str(int(v)) for v in allowed)
         raise ValueError(f"{where}: the target y must be {names}, got {y!r}")

@@ -130,6 +130,10 @@ def test_one_input_neuron_takes_a_bare_number():
     n.w[0].data = 2.0
     assert n(3.0).data == 6.0
     assert n(Value(3.0)).data == 6.0
+    assert n(np.float32(3.0)).data == 6.0
+    for bad in (True, np.complex128(3.0), "3"):  # a bool or a complex number is no real input
+        with pytest.raises(TypeError, match="Neuron: input must be"):
+            n(bad)
 
 
 @pytest.mark.parametrize(
