@@ -26,6 +26,7 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from .checks import count, real
 from .value import Value
 
 __all__ = ["ExpressionError", "parse_expression", "FUNCTIONS", "MAX_CHARS", "MAX_NODES", "MAX_EXPONENT"]
@@ -170,10 +171,14 @@ def parse_expression(
     form, so the key ``"µ"`` (micro sign) gives the name ``"μ"`` (Greek mu) that the formula's
     ``µ`` parses to. Raises ``ExpressionError`` (a ValueError) for anything not
     allowed (see the module docstring) and for values the operations reject, such as the
-    log of a negative number.
+    log of a negative number. The limits are checked first (``max_chars`` and ``max_nodes``
+    whole numbers >= 1, ``max_exponent`` a number >= 0, ``inf`` for none): a ValueError.
     """
     if not isinstance(source, str):
         raise TypeError(f"parse_expression needs the formula as a str, got {type(source).__name__}")
+    max_chars = count(max_chars, "max_chars", "parse_expression", at_least=1)
+    max_nodes = count(max_nodes, "max_nodes", "parse_expression", at_least=1)
+    max_exponent = real(max_exponent, "max_exponent", "parse_expression", at_least=0.0, finite=False)
     values = dict(values or {})
     if len(source) > max_chars:
         raise ExpressionError(f"the formula is {len(source)} characters long; the limit is {max_chars}")
@@ -186,9 +191,9 @@ def parse_expression(
     except (MemoryError, RecursionError):
         raise ExpressionError("the formula is nested too deeply to parse") from None
 
-    count = sum(1 for node in ast.walk(tree) if isinstance(node, (ast.expr, ast.stmt)))
-    if count > max_nodes:
-        raise ExpressionError(f"the formula has {count} operations, numbers and names; the limit is {max_nodes}")
+    size = sum(1 for node in ast.walk(tree) if isinstance(node, (ast.expr, ast.stmt)))
+    if size > max_nodes:
+        raise ExpressionError(f"the formula has {size} operations, numbers and names; the limit is {max_nodes}")
 
     leaves: dict[str, Value] = {}
     for key, number in values.items():

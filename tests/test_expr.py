@@ -202,6 +202,21 @@ def test_size_limits():
 
 
 @pytest.mark.parametrize(
+    "limit, match",
+    [
+        ({"max_chars": True}, "max_chars must be an integer >= 1, got True"),
+        ({"max_nodes": 0}, "max_nodes must be an integer >= 1, got 0"),
+        ({"max_nodes": 10.0}, "max_nodes must be an integer >= 1, got 10.0"),
+        ({"max_exponent": -1.0}, "max_exponent must be a number >= 0, got -1.0"),
+        ({"max_exponent": float("nan")}, "max_exponent must be a number >= 0, got nan"),
+    ],
+)
+def test_bad_limits_are_refused_before_the_formula_is_read(limit, match):
+    with pytest.raises(ValueError, match=f"parse_expression: {match}"):
+        parse_expression("x + 1", VALUES, **limit)
+
+
+@pytest.mark.parametrize(
     "values, message",
     [
         ({"__x": 1.0}, "dunder name"),
