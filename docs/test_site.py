@@ -248,6 +248,8 @@ def test_a_wide_drawing_stays_readable_and_scrolls_sideways_with_a_hint(site: Pa
         assert narrow["scrolls"] == narrow["hint"] == (not fits), narrow
         if fits:
             assert narrow["width"] <= narrow["view"] + 1, narrow
+        first = browser.find_element("css selector", ".chaingrad-player")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", first)
         browser.save_screenshot(str(SHOTS / f"01_player_{width}.png"))
     finally:
         _at_width(browser, None)
