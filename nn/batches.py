@@ -14,11 +14,13 @@ from autograd.checks import count, real
 SeedLike = int | np.random.Generator | None
 
 
-def generator(seed: SeedLike) -> np.random.Generator:
-    """A Generator from an int seed (or the Generator itself, to continue a stream)."""
+def generator(seed: SeedLike, where: str) -> np.random.Generator:
+    """A Generator from a seed, checked by ``autograd.checks.count`` (a bool is no seed: True
+    would be seed 1), the Generator itself (to continue a stream), or None (fresh entropy);
+    ``where`` names the function in the error."""
     if isinstance(seed, np.random.Generator):
         return seed
-    return np.random.default_rng(seed)
+    return np.random.default_rng(None if seed is None else count(seed, "seed", where))
 
 
 def check_xy(X: Any, y: Any, where: str) -> tuple[np.ndarray, np.ndarray]:
@@ -61,7 +63,7 @@ def minibatches(
     if batch_size is None:
         batch_size = max(n, 1)
     batch_size = count(batch_size, "batch_size", "minibatches", at_least=1)
-    order = generator(seed).permutation(n) if shuffle else np.arange(n)
+    order = generator(seed, "minibatches").permutation(n) if shuffle else np.arange(n)
     for start in range(0, n, batch_size):
         take = order[start : start + batch_size]
         yield X[take], y[take]
@@ -81,6 +83,6 @@ def train_test_split(
             f"train_test_split: a test fraction of {test_fraction} of {n} samples leaves "
             f"{n_test} test and {n - n_test} training samples; both need at least one"
         )
-    order = generator(seed).permutation(n)
+    order = generator(seed, "train_test_split").permutation(n)
     test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]

@@ -52,7 +52,7 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: SeedLike = 0) -> tuple[np
     """
     n = count(n, "n (number of samples)", "make_moons", at_least=2)
     noise = real(noise, "noise", "make_moons", at_least=0.0)
-    rng = generator(seed)
+    rng = generator(seed, "make_moons")
     n_upper = n - n // 2
     n_lower = n // 2
     a = np.linspace(0.0, math.pi, n_upper)
@@ -76,7 +76,7 @@ def make_blobs(
     centers = count(centers, "centers", "make_blobs", at_least=1)
     dim = count(dim, "dim", "make_blobs", at_least=2)
     std = real(std, "std", "make_blobs", at_least=0.0)
-    rng = generator(seed)
+    rng = generator(seed, "make_blobs")
     angles = 2.0 * math.pi * np.arange(centers) / centers
     middle = np.zeros((centers, dim))
     middle[:, 0] = 3.0 * np.cos(angles)
@@ -99,7 +99,7 @@ def make_spirals(
     classes = count(classes, "classes", "make_spirals", at_least=2)
     noise = real(noise, "noise", "make_spirals", at_least=0.0)
     turns = real(turns, "turns", "make_spirals")
-    rng = generator(seed)
+    rng = generator(seed, "make_spirals")
     y = np.arange(n, dtype=np.int64) % classes
     counts = np.bincount(y, minlength=classes)
     radius = np.concatenate([np.linspace(0.05, 1.0, c) for c in counts])
@@ -115,7 +115,7 @@ def make_xor(n: int = 100, noise: float = 0.0, seed: SeedLike = 0) -> tuple[np.n
     ``noise`` adds Gaussian jitter to the points after labelling, blurring the axes."""
     n = count(n, "n (number of samples)", "make_xor", at_least=1)
     noise = real(noise, "noise", "make_xor", at_least=0.0)
-    rng = generator(seed)
+    rng = generator(seed, "make_xor")
     quadrant = np.arange(n) % 4
     signs = np.array([[1.0, 1.0], [1.0, -1.0], [-1.0, -1.0], [-1.0, 1.0]])[quadrant]
     X = signs * rng.uniform(0.0, 1.0, size=(n, 2))
@@ -135,7 +135,7 @@ def make_circles(
     n = count(n, "n (number of samples)", "make_circles", at_least=2)
     noise = real(noise, "noise", "make_circles", at_least=0.0)
     factor = real(factor, "factor (inner radius over outer)", "make_circles", above=0.0, below=1.0)
-    rng = generator(seed)
+    rng = generator(seed, "make_circles")
     n_outer = n - n // 2
     n_inner = n // 2
     a = 2.0 * math.pi * np.arange(n_outer) / n_outer
@@ -169,7 +169,7 @@ def load_digits(n: int | None = None, seed: SeedLike = 0) -> tuple[np.ndarray, n
         n = count(n, "n (number of samples)", "load_digits", at_least=1)
         if n > len(y):
             raise ValueError(f"load_digits has {len(y)} samples, asked for n={n}")
-        take = generator(seed).permutation(len(y))[:n]
+        take = generator(seed, "load_digits").permutation(len(y))[:n]
         X, y = X[take], y[take]
     return X, y
 
