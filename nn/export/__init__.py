@@ -7,8 +7,9 @@
   that Sequential and loads them (needs ``chaingrad[safetensors]``; torch only to use them);
 * ``load_torch_weights(path)`` — such a file back into an MLP.
 
-The three load their modules (and the compiled replay ONNX export reads) on first use, so
-that ``import nn`` and the ``chaingrad`` command's start do not wait for them.
+The three load their modules on first use, so that ``import nn`` and the ``chaingrad``
+command's start do not wait for them. ``DTYPES``, ``Dense``, ``dense_layers`` and
+``ExportError`` (from ``dense``, which both exporters build on) load at once.
 """
 
 from __future__ import annotations
