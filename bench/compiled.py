@@ -28,27 +28,25 @@ column: ``pip install torch`` into the environment to see it.
 
 from __future__ import annotations
 
-import os
+import one_thread  # noqa: F401  (first: one thread for numpy's BLAS, as for PyTorch)
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")  # one thread for numpy's BLAS, as for PyTorch
+# isort: split
+import argparse
+import gc
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
-from typing import Any  # noqa: E402
+import numpy as np
+import tables
+from reference import NumpyMLP, TorchMLP, torch_version
 
-import numpy as np  # noqa: E402
-import tables  # noqa: E402
-from reference import NumpyMLP, TorchMLP, torch_version  # noqa: E402
-
-from nn.data import load_digits, make_moons, minibatches  # noqa: E402
-from nn.layers import MLP  # noqa: E402
-from nn.optim import SGD  # noqa: E402
-from nn.train import fit  # noqa: E402
+from nn.data import load_digits, make_moons, minibatches
+from nn.layers import MLP
+from nn.optim import SGD
+from nn.train import fit
 
 LR = 0.1
 REG = 1e-4

@@ -33,7 +33,9 @@ the numpy version. Needs scikit-learn (the digits data set).
 
 All share the default interpreter settings (garbage collector on) and the process, one
 engine after the other, each from a clean heap. Times are CPU time of the benchmark's thread
-(``time.thread_time``), so other processes on a shared host count little; figures still move
+(``time.thread_time``; numpy's BLAS limited to that one thread by ``one_thread``, so none of
+the work is done by threads the clock does not see), so other processes on a shared host count
+little; figures still move
 from run to run: run it twice. ``--profile`` adds a cProfile table of a second,
 profiled chaingrad run (where the time goes).
 
@@ -42,6 +44,9 @@ Run: ``make bench`` or ``.venv/bin/python bench/demo.py`` (micrograd from ``pip 
 
 from __future__ import annotations
 
+import one_thread  # first: one thread for numpy's BLAS, whose workers thread_time would not count
+
+# isort: split
 import argparse
 import cProfile
 import gc
@@ -326,7 +331,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"Python {platform.python_version()} ({platform.python_implementation()}), numpy {np.__version__}, "
-        f"micrograd {metadata.version('micrograd')}, garbage collector on (default settings)"
+        f"micrograd {metadata.version('micrograd')}, garbage collector on (default settings), "
+        f"BLAS: {one_thread.describe()}"
     )
     moons(args)
     if args.digits:

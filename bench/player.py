@@ -8,11 +8,14 @@ Two graphs of about 1,000 Values each:
     reach ~1,000 Values (a wide graph with fan-out at the inputs).
 
 For each: the time of ``save_player`` (layout, SVG, every step's text, the file), median of
-5 runs, against the target of 2 s; as a reference in the same run, the time Graphviz's
-``dot -Tsvg`` takes (one run) to lay out and draw the same graph's DOT text when ``dot`` is installed
-(the route chaingrad no longer needs). Then, when Debian's chromium and chromium-driver are
-installed, the player is opened headless and stepped forward through every step with the
-arrow key and back with Home: the time per step against the target of 50 ms.
+5 runs, against the target of 2 s. References in the same run: chaingrad's own static
+drawing of the same graph (``draw_graph(...).svg()``, the layout and SVG without the steps;
+median of 5 runs, always there), so the ratio is what the steps add; and, when Graphviz's
+``dot`` is installed, the time ``dot -Tsvg`` takes (one run) to lay out and draw the same
+graph's DOT text (the route chaingrad no longer needs); without it that column says why it
+is empty. Then, when Debian's chromium and chromium-driver are installed, the player is
+opened headless and stepped forward through every step with the arrow key: the time per
+step against the target of 50 ms (without them, the column says why it is empty).
 
 Run: ``make bench`` or ``.venv/bin/python bench/player.py``.
 """
@@ -71,10 +74,18 @@ def _median(f, runs: int = 5) -> float:
     return statistics.median(times)
 
 
-def _browser_step_ms(path: Path) -> tuple[float, int] | None:
+def _no_browser() -> str | None:
+    """Why the browser column stays empty, or None when it can be measured."""
+    if find_chromium() is None:
+        return "Debian's chromium and chromium-driver are not installed (make browser, as root)"
+    if importlib.util.find_spec("selenium") is None:
+        return "selenium is not installed (pip install -e '.[dev]')"
+    return None
+
+
+def _browser_step_ms(path: Path) -> tuple[float, int]:
     found = find_chromium()
-    if found is None or importlib.util.find_spec("selenium") is None:
-        return None
+    assert found is not None
     with tempfile.TemporaryDirectory() as profile:
         driver = launch_chromium(found, profile, 1000, 900)
         try:
@@ -103,29 +114,38 @@ def _browser_step_ms(path: Path) -> tuple[float, int] | None:
 def main() -> int:
     print(f"player benchmark (python {sys.version.split()[0]})")
     print(
-        f"{'graph':<7}{'values':>8}{'steps':>7}{'save_player':>13}{'target':>8}{'dot -Tsvg':>11}{'ratio':>8}"
-        f"{'browser/step':>14}{'target':>8}"
+        f"{'graph':<7}{'values':>8}{'steps':>7}{'save_player':>13}{'target':>8}{'drawing':>10}{'ratio':>7}"
+        f"{'dot -Tsvg':>11}{'ratio':>7}{'browser/step':>14}{'target':>8}"
     )
     dot = shutil.which("dot")
+    no_browser = _no_browser()
     with tempfile.TemporaryDirectory() as tmp:
         for name, build in (("chain", chain), ("mlp", mlp)):
             root = build()
             n = _count(root)
             path = Path(tmp) / f"{name}.html"
             ours = _median(lambda root=root, path=path: save_player(root, path, max_nodes=None))
-            ref = "-"
-            ratio = "-"
+            drawing = _median(lambda root=root: draw_graph(root, backward=True, max_nodes=None).svg())
+            ref, ratio = "-", "-"
             if dot:
                 source = draw_graph(root, backward=True, max_nodes=None).source
                 # one run: dot takes minutes on the wide graph
                 cmd = [dot, "-Tsvg"]
                 theirs = _median(lambda s=source, c=cmd: subprocess.run(c, input=s.encode(), capture_output=True), 1)
                 ref, ratio = f"{theirs:.2f} s", f"{ours / theirs:.2f}"
-            stepped = _browser_step_ms(path)
-            browser = f"{stepped[0]:.2f} ms" if stepped else "(no chromium)"
+            browser = "-" if no_browser else f"{_browser_step_ms(path)[0]:.2f} ms"
             steps = sum(1 for v in _order(root) if not v.is_leaf)
-            print(f"{name:<7}{n:>8,}{steps:>7,}{ours:>11.2f} s{'2 s':>8}{ref:>11}{ratio:>8}{browser:>14}{'50 ms':>8}")
-    print("ratio: save_player's time over dot's on the same graph (below 1: faster than Graphviz)")
+            print(
+                f"{name:<7}{n:>8,}{steps:>7,}{ours:>11.2f} s{'2 s':>8}{drawing:>8.2f} s{ours / drawing:>7.2f}"
+                f"{ref:>11}{ratio:>7}{browser:>14}{'50 ms':>8}"
+            )
+    print("ratio after drawing: save_player's time over the static drawing's on the same graph (what the steps add)")
+    if dot:
+        print("ratio after dot -Tsvg: save_player's time over dot's on the same graph (below 1: faster than Graphviz)")
+    else:
+        print("dot -Tsvg: no column: Graphviz's dot is not installed (make graphviz, as root)")
+    if no_browser:
+        print(f"browser/step: no column: {no_browser}")
     return 0
 
 
