@@ -9,11 +9,12 @@ Two graphs of about 1,000 Values each:
 
 For each: the time of ``save_player`` (layout, SVG, every step's text, the file), median of
 5 runs, against the target of 2 s. References in the same run: chaingrad's own static
-drawing of the same graph (``draw_graph(...).svg()``, the layout and SVG without the steps;
-median of 5 runs, always there), so the ratio is what the steps add; and, when Graphviz's
-``dot`` is installed, the time ``dot -Tsvg`` takes (one run) to lay out and draw the same
-graph's DOT text (the route chaingrad no longer needs); without it that column says why it
-is empty. Then, when Debian's chromium and chromium-driver are installed, the player is
+drawing of the same graph with its gradients (``draw_graph(root, backward=True).svg()``: the
+layout and the SVG, no steps, no texts; median of 5 runs, always there), so a ratio near 1
+says the layout both share is the cost and what it exceeds 1 by is what the steps add; and,
+when Graphviz's ``dot`` is installed, the time ``dot -Tsvg`` takes (one run) to lay out and
+draw the same graph's DOT text (the route chaingrad no longer needs); without it that column
+says why it is empty. Then, when Debian's chromium and chromium-driver are installed, the player is
 opened headless and stepped forward through every step with the arrow key: the time per
 step against the target of 50 ms (without them, the column says why it is empty).
 
@@ -139,7 +140,10 @@ def main() -> int:
                 f"{name:<7}{n:>8,}{steps:>7,}{ours:>11.2f} s{'2 s':>8}{drawing:>8.2f} s{ours / drawing:>7.2f}"
                 f"{ref:>11}{ratio:>7}{browser:>14}{'50 ms':>8}"
             )
-    print("ratio after drawing: save_player's time over the static drawing's on the same graph (what the steps add)")
+    print(
+        "ratio after drawing: save_player's time over the static backward drawing's of the same graph "
+        "(near 1: the layout both share is the cost; above 1 by what the steps add)"
+    )
     if dot:
         print("ratio after dot -Tsvg: save_player's time over dot's on the same graph (below 1: faster than Graphviz)")
     else:
