@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from html import escape
 
+from .boxes import Boxes, pad
 from .drawing import GradText, Scene, format_number
 from .layout import Layout, choose_direction, layered_layout
 from .style import (
@@ -191,9 +192,9 @@ class SvgDrawing:
         label placed before; None when there is no such spot (a wide fan-in: the parents'
         grad rows and the step's panel show those numbers)."""
         walk = self.scene.walk
-        taken = _Boxes()
+        taken = Boxes()
         for k in range(len(self.nodes)):
-            taken.add(_pad(self._node_box(k), 2.0))
+            taken.add(pad(self._node_box(k), 2.0))
         placed: dict[tuple[int, int], tuple[float, float, str] | None] = {}
         slots: dict[int, int] = {}
         for a, b in self.edges:
@@ -218,7 +219,7 @@ class SvgDrawing:
                     box = _label_box(*spot, text)
                     if taken.free(box):
                         placed[(i, k)] = spot
-                        taken.add(_pad(box, 1.5))
+                        taken.add(pad(box, 1.5))
                         break
                 if placed[(i, k)] is not None:
                     break
@@ -375,37 +376,3 @@ def _label_box(x: float, y: float, anchor: str, text: str) -> tuple[float, float
     w = len(text) * LABEL_CHAR
     x0 = x - w / 2 if anchor == "middle" else (x - w if anchor == "end" else x)
     return (x0, y - 10.0, x0 + w, y + 3.0)
-
-
-def _pad(box: tuple[float, float, float, float], p: float) -> tuple[float, float, float, float]:
-    return (box[0] - p, box[1] - p, box[2] + p, box[3] + p)
-
-
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-class _Boxes:
-    """The boxes taken so far, filed under each square of a grid they touch, so a new
-    label is tested against the boxes near it only: against all of them, placing the labels
-    of a 1,000-Value drawing took seconds (every label tried up to 14 spots)."""
-
-    CELL = 64.0
-
-    def __init__(self) -> None:
-        self.cells: dict[tuple[int, int], list[tuple[float, float, float, float]]] = {}
-
-    def _cells(self, box: tuple[float, float, float, float]) -> list[tuple[int, int]]:
-        c = self.CELL
-        xs = range(int(box[0] // c), int(box[2] // c) + 1)
-        ys = range(int(box[1] // c), int(box[3] // c) + 1)
-        return [(gx, gy) for gx in xs for gy in ys]
-
-    def add(self, box: tuple[float, float, float, float]) -> None:
-        for cell in self._cells(box):
-            self.cells.setdefault(cell, []).append(box)
-
-    def free(self, box: tuple[float, float, float, float]) -> bool:
-        """Whether ``box`` overlaps none of the boxes taken."""
-        cells = self.cells
-        return not any(_overlap(box, other) for cell in self._cells(box) for other in cells.get(cell, ()))

@@ -156,3 +156,22 @@ def test_edge_labels_overlap_neither_each_other_nor_boxes(build):
             assert apart(label[1:], other[1:]), (label, other)
         for box in boxes(drawing):
             assert apart(label[1:], box[2:]), (label, box)
+
+
+def test_the_boxes_taken_answer_as_a_search_of_all_of_them_would():
+    # filed by grid square, a box must still meet every box it overlaps: boxes of any size,
+    # on either side of 0 and across squares
+    import random
+
+    from autograd.boxes import Boxes, overlap
+
+    rng = random.Random(4)
+    taken, grid = [], Boxes()
+    for _ in range(400):
+        x, y = rng.uniform(-300, 300), rng.uniform(-300, 300)
+        box = (x, y, x + rng.choice([2.0, 30.0, 64.0, 200.0]), y + rng.choice([3.0, 13.0, 150.0]))
+        assert grid.free(box) == (not any(overlap(box, other) for other in taken))
+        if rng.random() < 0.5:
+            taken.append(box)
+            grid.add(box)
+    assert 0 < sum(not grid.free(b) for b in taken) == len(taken)
