@@ -17,7 +17,7 @@ from math import isfinite
 from typing import Any
 
 from .modes import SORTING, enable_grad
-from .primitives import DOT, FLOAT, VALUE, distribute, swap
+from .primitives import DOT, FLOAT, QUIET_AT_ZERO, VALUE, distribute, swap
 from .value import Value
 
 
@@ -135,8 +135,8 @@ def _walk(order: list[Value], create_graph: bool) -> None:
         prim = node._prim
         if prim is None:
             continue
-        parents = node.parents
         g = node.grad
+        parents = node.parents
         # Read as an attribute, not called as prim.vjp(...): CPython 3.11 does not specialise
         # that lookup for a function held by the row (not a method of its class).
         vjp = prim.vjp
@@ -151,13 +151,12 @@ def _walk(order: list[Value], create_graph: bool) -> None:
         elif vjp is distribute:
             for p in parents:
                 p.grad += g
-        elif prim is DOT:
-            # ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1, in the table's order. With g = 0 and a finite
-            # output (so every wᵢ, xᵢ and b is finite) every term is a zero, and adding a zero
-            # leaves a gradient as it is, so the node is skipped: a relu that is off, or a
-            # sample inside the margin, sends nothing back.
-            if g == 0.0 and isfinite(node.data):
-                continue
+        elif g == 0.0 and prim in QUIET_AT_ZERO and isfinite(node.data):
+            # The row's rule would return zeros (see QUIET_AT_ZERO), and adding a zero leaves a
+            # gradient as it is, so the node is skipped: a relu that is off, or a sample inside
+            # the margin, sends nothing back (and the dot nodes above it receive nothing).
+            pass
+        elif prim is DOT:  # ∂/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1, in the table's order
             arity = len(parents)
             n = arity // 2
             ws, xs = parents[:n], parents[n : 2 * n]

@@ -293,3 +293,11 @@ LOGSUMEXP = define("logsumexp", "log Σ exp", _logsumexp_forward,   _logsumexp_v
 
 BUILTIN: frozenset[str] = frozenset(PRIMITIVES)
 """Names of the rows the engine ships with; ``autograd.primitive`` may not redefine them."""
+
+QUIET_AT_ZERO: frozenset[Primitive] = frozenset(PRIMITIVES[name] for name in BUILTIN if name != "pow")
+"""The rows whose float vjp, given an upstream gradient of 0, returns only zeros and raises
+nothing wherever the row's output is finite (the test suite checks each on the float range's
+edges): the plain walk skips such a node when nothing flows into it, as adding zeros leaves
+the gradients as they are. A relu that is off or a sample inside the margin sends nothing
+back, which is most of a trained network's walk. Not pow: at a = 0 its slope b·a^(b−1) is
+undefined for b < 1 (√x at 0), and the walk must say so even when g is 0."""

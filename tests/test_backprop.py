@@ -3,6 +3,7 @@ higher order, no_grad, detach, operators with numbers on either side, topologica
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from pathlib import Path
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, backward, grad, is_grad_enabled, no_grad, topological_order, zero_grad
-from autograd.primitives import ADD, DOT, FLOAT, MUL, SUM
+from autograd.primitives import ADD, DOT, FLOAT, MUL, POW, QUIET_AT_ZERO, SUM
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -222,6 +223,55 @@ def test_a_dot_node_with_no_upstream_gradient_gives_what_the_table_gives():
         got = [p.grad for p in out.parents]
         assert str(got) == str(expected)  # nan where the table gives nan
         assert math.isnan(got[2]) == (w0 == math.inf)
+
+
+# the edges of the float range, where a slope can overflow or a product become nan
+EDGES = [-math.inf, -1e308, -3.0, -1.0, -1e-300, -5e-324, -0.0, 0.0, 5e-324, 1e-300, 0.5, 1.0, 2.0, 1e308, math.inf]
+ARITY = {"neg": 1, "exp": 1, "log": 1, "log1p": 1, "tanh": 1, "sigmoid": 1, "relu": 1, "abs": 1}
+ARITY |= {"add": 2, "sub": 2, "mul": 2, "div": 2}  # sum, dot and logsumexp take any number
+
+
+@pytest.mark.parametrize("row", sorted(QUIET_AT_ZERO, key=lambda r: r.name), ids=lambda r: r.name)
+def test_a_row_the_walk_skips_at_zero_sends_only_zeros_back_at_every_finite_output(row):
+    # the walk skips a node of these rows whose upstream gradient is 0 and whose output is
+    # finite: it may, only if the row's own rule would return zeros there and raise nothing
+    arities = [ARITY[row.name]] if row.name in ARITY else [1, 2, 3]
+    checked = 0
+    for n in arities:
+        for args in itertools.product(EDGES, repeat=n):
+            try:
+                out = row.forward(FLOAT, *args)
+            except (ValueError, ZeroDivisionError, OverflowError):
+                continue  # outside the domain: the forward pass refuses it
+            if not math.isfinite(out):
+                continue
+            grads = row.vjp(FLOAT, 0.0, out, *args)
+            assert all(d == 0.0 for d in grads), (row.name, args, grads)
+            checked += 1
+    assert checked >= 5
+
+
+def test_pow_is_walked_at_zero_for_its_slope_can_be_undefined_there():
+    # √x at 0: the output 0 is finite, the slope is not defined, and the walk must say so
+    # even when nothing flows in (0 · the slope is no number either)
+    assert POW not in QUIET_AT_ZERO
+    with pytest.raises(ValueError, match="undefined"):
+        POW.vjp(FLOAT, 0.0, 0.0, 0.0, 0.5)
+    with pytest.raises(ValueError, match="undefined"):
+        (Value(0.0) ** 0.5 * 0.0).backward()
+
+
+def test_nodes_with_nothing_flowing_in_leave_every_gradient_as_the_full_walk_does():
+    # a relu that is off above a neuron, a loss whose margin is met: the skipped nodes'
+    # parents keep what they had, also a nan or an infinity from another path
+    w, x, b = Value(2.0), Value(-3.0), Value(1.0)
+    for start in (0.0, 1.5, math.inf):
+        for p in (w, x, b):
+            p.grad = start
+        h = Value.dot([w], [x], b).relu()  # -5: off
+        loss = (h + 1.0).log() + h.tanh() * 0.0 + (w * 4.0).relu()
+        loss.backward()
+        assert (w.grad, x.grad, b.grad) == (start + 4.0, start, start)
 
 
 def test_zero_grad_clears():
